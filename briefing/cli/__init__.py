@@ -1,0 +1,73 @@
+"""The command line: a thin shell over the stages.
+
+Commands live in small modules and are imported only when run, so `briefing --help`
+stays fast and a broken optional dependency only breaks its own command.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from briefing.errors import BriefingError
+
+# command name -> "module:attribute"; each module owns its commands.
+COMMANDS: dict[str, str] = {
+    "build": "briefing.cli.render_cmds:build",
+    "import": "briefing.cli.render_cmds:import_post",
+    "render": "briefing.cli.render_cmds:render",
+    "doctor": "briefing.cli.doctor:doctor",
+    "fetch": "briefing.cli.ingest_cmds:fetch",
+    "articles": "briefing.cli.ingest_cmds:articles",
+    "site": "briefing.cli.publish_cmds:site",
+    "check": "briefing.cli.publish_cmds:check",
+    "nightly": "briefing.cli.publish_cmds:nightly",
+    "serve": "briefing.cli.publish_cmds:serve",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            return None  # a stage that has not landed yet
+        command: click.Command = getattr(module, attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefing")
+def cli() -> None:
+    """briefing: a bilingual (中文 / English) daily market-news briefing generator."""
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point: BriefingErrors become one-line messages and exit 1."""
+    try:
+        return cli.main(args=argv, standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(1)
+    except BriefingError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)

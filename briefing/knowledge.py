@@ -1,0 +1,113 @@
+"""Loading the knowledge files under `briefing/data/`: stance vocabulary, section taxonomy.
+
+Knowledge is data a user can read and extend; this module only reads and validates it.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from briefing.errors import ConfigError
+from briefing.model import Horizon, Section, Stance, Text
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StanceWord(_Entry):
+    """One wording of a stance, in both languages."""
+
+    zh: str
+    en: str
+    stance: Stance
+    horizon: Horizon | None = None
+
+
+class StanceVocabulary(_Entry):
+    stances: tuple[StanceWord, ...]
+    defaults: dict[Stance, dict[str, str]]
+
+    def match_prefix(self, text: str) -> StanceWord | None:
+        """The longest stance wording (Chinese or English) that `text` starts with."""
+        best: StanceWord | None = None
+        best_len = 0
+        folded = text.casefold()
+        for word in self.stances:
+            for wording in (word.zh, word.en.casefold()):
+                if len(wording) > best_len and folded.startswith(wording):
+                    best, best_len = word, len(wording)
+        return best
+
+    def lookup(self, wording: str) -> StanceWord | None:
+        """The entry whose Chinese or English wording is exactly `wording`."""
+        folded = wording.strip().casefold()
+        for word in self.stances:
+            if folded in (word.zh, word.en.casefold()):
+                return word
+        return None
+
+    def wording(self, stance: Stance, lang: str) -> str:
+        """The default word for a normalised stance in an edition's language."""
+        if stance == "none":
+            return ""
+        return self.defaults[stance]["en" if lang == "en" else "zh"]
+
+    def translate(self, wording: str, lang: str) -> str:
+        """The same stance wording in another language; unknown wording is returned as is."""
+        word = self.lookup(wording)
+        if word is None:
+            return wording
+        return word.en if lang == "en" else word.zh
+
+
+class SectionSpec(_Entry):
+    key: str
+    zh: str
+    en: str
+    brief: bool = False
+
+    def empty_section(self) -> Section:
+        return Section(key=self.key, title=Text(zh=self.zh, en=self.en), brief=self.brief)
+
+
+class Taxonomy(_Entry):
+    sections: tuple[SectionSpec, ...]
+
+    def by_key(self, key: str) -> SectionSpec | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def by_title(self, title: str) -> SectionSpec | None:
+        return next((s for s in self.sections if title in (s.zh, s.en)), None)
+
+
+def _load(name: str) -> Any:
+    path = resources.files("briefing.data").joinpath(name)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"knowledge file is not valid YAML: {path}: {exc}") from exc
+
+
+def _validate(model: type[_Entry], name: str) -> Any:
+    try:
+        return model.model_validate(_load(name))
+    except ValidationError as exc:
+        raise ConfigError(f"knowledge file is invalid: briefing/data/{name}: {exc}") from exc
+
+
+@functools.cache
+def stance_vocabulary() -> StanceVocabulary:
+    vocabulary: StanceVocabulary = _validate(StanceVocabulary, "stances.yaml")
+    return vocabulary
+
+
+@functools.cache
+def default_taxonomy() -> Taxonomy:
+    taxonomy: Taxonomy = _validate(Taxonomy, "sections.yaml")
+    return taxonomy
