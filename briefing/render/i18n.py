@@ -1,0 +1,97 @@
+"""Per-edition words and formats: labels, stance words, dates and times.
+
+An edition is ``zh``, ``en`` or ``zh-Hant``. Labels come from `briefing/data/labels.yaml`;
+zh-Hant labels are the zh ones converted with OpenCC. Dates go through Babel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from importlib import resources
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import yaml
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+
+from briefing.knowledge import stance_vocabulary
+from briefing.model import Impact, Lang
+
+Edition = Literal["zh", "en", "zh-Hant"]
+EDITIONS: tuple[Edition, ...] = ("zh", "en", "zh-Hant")
+
+_HTML_LANG: dict[str, str] = {"zh": "zh-CN", "en": "en", "zh-Hant": "zh-Hant"}
+_BABEL_LOCALE: dict[str, str] = {"zh": "zh_Hans_CN", "en": "en", "zh-Hant": "zh_Hant_HK"}
+
+
+def content_lang(edition: str) -> Lang:
+    """The model language an edition reads its content from (zh-Hant reads zh)."""
+    return "en" if edition == "en" else "zh"
+
+
+def html_lang(edition: str) -> str:
+    """The value of `<html lang>`: without it Pango may pick Japanese glyphs for CJK."""
+    return _HTML_LANG[edition]
+
+
+@functools.cache
+def _all_labels() -> dict[str, dict[str, str]]:
+    text = resources.files("briefing.data").joinpath("labels.yaml").read_text(encoding="utf-8")
+    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return data
+
+
+@functools.cache
+def labels(edition: str) -> dict[str, str]:
+    """Interface words for an edition."""
+    if edition == "zh-Hant":
+        return {key: to_traditional(value) for key, value in _all_labels()["zh"].items()}
+    return dict(_all_labels()[content_lang(edition)])
+
+
+def colon(edition: str) -> str:
+    """The label colon: full-width in Chinese, ASCII plus space in English."""
+    return ": " if edition == "en" else "："
+
+
+@functools.cache
+def _converter() -> object:
+    import opencc  # imported lazily: only the zh-Hant edition needs it
+
+    return opencc.OpenCC("s2hk")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → Traditional (Hong Kong standard) with OpenCC."""
+    if not text:
+        return text
+    converted: str = _converter().convert(text)  # type: ignore[attr-defined]
+    return converted
+
+
+def stance_word(impact: Impact, edition: str) -> str:
+    """The stance as written for an edition: the recorded wording, else the default word."""
+    lang = content_lang(edition)
+    own = getattr(impact.stance_text, lang)
+    if own:
+        return own
+    other = impact.stance_text.zh if lang == "en" else impact.stance_text.en
+    vocabulary = stance_vocabulary()
+    if other:
+        return vocabulary.translate(other, lang)
+    return vocabulary.wording(impact.stance, lang)
+
+
+def format_time(moment: dt.datetime, edition: str, timezone: str) -> str:
+    """An item's time in the briefing's zone: 2026-02-04 23:47 / Feb 4, 2026, 23:47."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    if edition == "en":
+        return babel_format_datetime(local, "MMM d, y, HH:mm", tzinfo=ZoneInfo(timezone), locale="en")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def format_long_date(day: dt.date, edition: str) -> str:
+    """A briefing date for titles: 2026年2月5日 / February 5, 2026."""
+    return babel_format_date(day, "long", locale=_BABEL_LOCALE[edition])
