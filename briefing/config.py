@@ -14,7 +14,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from briefing.analyse.settings import AnalysisSettings, LLMSettings
+from briefing.analyse.llm_settings import LLMSettings
+from briefing.analyse.settings import AnalysisSettings
 from briefing.errors import ConfigError
 from briefing.ingest.settings import IngestSettings, SourceConfig
 from briefing.publish.settings import SiteSettings

@@ -16,9 +16,3 @@ class AnalysisSettings(_Settings):
     max_items_per_section: int = 6
     tags: list[str] = ["经济日报", "宏观经济"]
     seo: list[str] = ["经济日报", "金融日报"]
-
-
-class LLMSettings(_Settings):
-    base_url: str | None = None
-    model: str | None = None
-    api_key_env: str = "BRIEFING_LLM_API_KEY"
