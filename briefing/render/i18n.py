@@ -52,8 +52,8 @@ def labels(edition: str) -> dict[str, str]:
 
 
 def colon(edition: str) -> str:
-    """The label colon: full-width in Chinese, ASCII plus space in English."""
-    return ": " if edition == "en" else "："
+    """The label colon: full-width in Chinese, ASCII in English (`**Time:**`)."""
+    return ":" if edition == "en" else "："
 
 
 @functools.cache

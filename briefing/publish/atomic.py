@@ -1,0 +1,243 @@
+"""Writing the site safely: a guarded writer, and releases swapped in atomically.
+
+Layout on disk, for ``site.out = out``::
+
+    out -> out.releases/3f2a9c0d1e2b4a5c        (a symlink: the live site)
+    out.releases/
+        3f2a9c0d1e2b4a5c/                      (a complete release)
+        3f2a9c0d1e2b4a5c.build.json            (its build manifest: input hashes)
+        .staging-4711-ab12cd/                  (a build in progress, or a crashed one)
+
+A build writes a fresh release into a staging folder, verifies it, renames it into place,
+then replaces the `out` symlink with `os.replace` (rename(2): atomic), so a reader sees
+either the old site or the new one, never a mixture (RELIABILITY.md #51). A crash leaves
+the old symlink untouched; the next run deletes the orphans (`collect_garbage`).
+
+`SafeWriter` is the only way the site writes files: like pelican's writer it refuses paths
+that break out of the output folder and a file written twice in one build (#38).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import unicodedata
+from pathlib import Path
+
+from briefing.errors import PublishError
+
+_SEGMENT = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9]+)*$")
+# Names Windows refuses whatever the extension; a site may be copied there.
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)} | {
+    f"lpt{i}" for i in range(1, 10)
+}
+STAGING_PREFIX = ".staging-"
+
+
+def slugify(text: str) -> str:
+    """`text` as a URL/path segment of `[a-z0-9-]` only (empty input gives ``"x"``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not slug:
+        return "x"
+    if slug in _RESERVED:
+        slug += "-x"
+    return slug
+
+
+def check_segment(segment: str) -> str:
+    """`segment` if it is a safe file or folder name, else `PublishError`."""
+    stem = segment.split(".", 1)[0]
+    if segment in ("", ".", "..") or not _SEGMENT.match(segment) or stem in _RESERVED:
+        raise PublishError(
+            f"refusing to write: {segment!r} would break out of output directory or is not a"
+            " safe name: use [a-z0-9-] names"
+        )
+    return segment
+
+
+class SafeWriter:
+    """Writes files under `root` only, each at most once per build."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.written: set[str] = set()
+
+    def path(self, rel: str) -> Path:
+        """The absolute path of `rel` ("en/2026-02-05/index.html") after checking it."""
+        if rel.startswith("/") or "\\" in rel:
+            raise PublishError(f"refusing to write: {rel!r}: path must be relative to the site")
+        parts = [check_segment(p) for p in rel.split("/")]
+        target = self.root.joinpath(*parts)
+        # Belt and braces: a symlink planted inside the staging folder must not lead out.
+        if not target.parent.resolve().is_relative_to(self.root) and target.parent.exists():
+            raise PublishError(f"refusing to write: {rel!r} would break out of output directory")
+        return target
+
+    def _claim(self, rel: str) -> Path:
+        target = self.path(rel)
+        if rel in self.written:
+            raise PublishError(f"refusing to write the same file twice in one build: {rel}")
+        self.written.add(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write_bytes(self, rel: str, data: bytes) -> Path:
+        target = self._claim(rel)
+        target.write_bytes(data)
+        return target
+
+    def write_text(self, rel: str, text: str) -> Path:
+        return self.write_bytes(rel, text.encode("utf-8"))
+
+    def link_from(self, source: Path, rel: str) -> Path:
+        """Reuse an unchanged file of the previous release: a hard link, else a copy."""
+        target = self._claim(rel)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        return target
+
+    def adopt(self, rel_dir: str) -> None:
+        """Record files another writer (e.g. `render.html.write_assets`) put under `rel_dir`."""
+        base = self.path(rel_dir)
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                rel = path.relative_to(self.root).as_posix()
+                if rel in self.written:
+                    raise PublishError(f"refusing to write the same file twice in one build: {rel}")
+                self.written.add(rel)
+
+
+class Releases:
+    """The releases of one output folder and the atomic swap between them."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(os.path.abspath(out))
+        self.root = self.out.parent / f"{self.out.name}.releases"
+
+    def current(self) -> Path | None:
+        """The live release folder, if `out` is a symlink into our releases."""
+        if not self.out.is_symlink():
+            return None
+        target = (self.out.parent / os.readlink(self.out)).resolve()
+        if target.parent != self.root.resolve() or not target.is_dir():
+            return None
+        return target
+
+    def manifest_path(self, release: Path) -> Path:
+        return release.parent / f"{release.name}.build.json"
+
+    def stage(self) -> Path:
+        """A fresh, empty staging folder."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = self.root / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        staging.mkdir()
+        return staging
+
+    def discard(self, staging: Path) -> None:
+        shutil.rmtree(staging, ignore_errors=True)
+
+    def commit(self, staging: Path, release_id: str, manifest_json: str) -> Path:
+        """Move `staging` into place as release `release_id` and make it live, atomically."""
+        check_segment(release_id)
+        release = self.root / release_id
+        if release.exists():
+            if release == self.current():
+                raise PublishError(f"release {release_id} is already live")
+            shutil.rmtree(release)
+        os.replace(staging, release)
+        self.manifest_path(release).write_text(manifest_json, encoding="utf-8")
+        _fsync_dir(self.root)
+        pause_hook()
+        link = self.out.parent / f".{self.out.name}.swap-{os.getpid()}"
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        os.symlink(os.path.relpath(release, self.out.parent), link)
+        if self.out.exists() and not self.out.is_symlink():
+            self._retire_plain_folder()
+        os.replace(link, self.out)
+        _fsync_dir(self.out.parent)
+        return release
+
+    def _retire_plain_folder(self) -> None:
+        """First publish over a plain `out/` folder: move it aside (kept, never deleted)."""
+        if self.out.is_dir() and not any(self.out.iterdir()):
+            self.out.rmdir()
+            return
+        aside = self.root / f"previous-{secrets.token_hex(4)}"
+        os.replace(self.out, aside)
+
+    def collect_garbage(self) -> list[Path]:
+        """Delete crashed staging folders, stray swap links and releases beyond `keep`.
+
+        Call it only while holding the nightly lock (or from a single `site` run): a
+        staging folder of a concurrent build would otherwise look orphaned.
+        """
+        removed: list[Path] = []
+        for link in self.out.parent.glob(f".{self.out.name}.swap-*"):
+            link.unlink(missing_ok=True)
+            removed.append(link)
+        if not self.root.is_dir():
+            return removed
+        for path in self.root.glob(f"{STAGING_PREFIX}*"):
+            if _owner_alive(path) and path.name.startswith(f"{STAGING_PREFIX}{os.getpid()}-"):
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        return removed
+
+    def prune(self, keep: int) -> list[Path]:
+        """Keep the live release and the newest `keep - 1` others; delete the rest."""
+        live = self.current()
+        releases = [
+            p for p in self.root.iterdir()
+            if p.is_dir() and not p.name.startswith((".", "previous-")) and p != live
+        ] if self.root.is_dir() else []
+        releases.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        removed = []
+        for old in releases[max(keep - 1, 0):]:
+            shutil.rmtree(old, ignore_errors=True)
+            self.manifest_path(old).unlink(missing_ok=True)
+            removed.append(old)
+        return removed
+
+
+def pause_hook() -> None:
+    """Test hook: sleep between preparing a release and swapping it in.
+
+    `BRIEFING_PUBLISH_PAUSE=SECONDS` lets the crash test SIGKILL a run at the worst moment.
+    """
+    pause = os.environ.get("BRIEFING_PUBLISH_PAUSE")
+    if pause:
+        import time
+
+        time.sleep(float(pause))
+
+
+def _owner_alive(staging: Path) -> bool:
+    try:
+        pid = int(staging.name[len(STAGING_PREFIX):].split("-", 1)[0])
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,320 @@
+"""The SQLite store: sources and their fetch state, articles, LLM cache, briefings, runs.
+
+    store = Store.open(path)            # creates or migrates; refuses foreign/newer files
+    with store:                         # closes on exit
+        store.upsert_articles(source_id, articles)   # idempotent: (new, updated)
+        store.save_source_state(state)               # only after the articles are in
+        store.articles_between(start, end)           # half-open [start, end)
+
+Every public method turns SQLite failures into `StorageError`, and a lock held by another
+process into `DatabaseLockedError` after `busy_timeout`. Writes run in explicit
+`BEGIN IMMEDIATE` transactions, so a method either writes everything or nothing.
+Times are stored as fixed-width UTC strings, so text order is time order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+from briefing.article import Article
+from briefing.errors import DatabaseLockedError, StorageError
+from briefing.store.records import (
+    HASH_CHANGED_LIMIT,
+    RunRecord,
+    SourceState,
+    article_from_row,
+    article_to_row,
+    from_ts,
+    to_ts,
+)
+from briefing.store.schema import SCHEMA_VERSION, connect, is_locked
+
+__all__ = ["HASH_CHANGED_LIMIT", "SCHEMA_VERSION", "RunRecord", "SourceState", "Store"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn sqlite3 errors into StorageError / DatabaseLockedError naming the store."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        store: Store = args[0]  # type: ignore[assignment]
+        if store._db is None:
+            raise StorageError(f"store is closed: {store.path}")
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            if is_locked(exc):
+                raise DatabaseLockedError(
+                    f"store is locked by another process: {store.path}: "
+                    "wait for the other briefing run to finish"
+                ) from exc
+            raise StorageError(f"store failed: {store.path}: {type(exc).__name__}: {exc}") from exc
+
+    return wrapper
+
+
+class Store:
+    """One open briefing database. Not thread-safe: use it from one thread."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self._db: sqlite3.Connection | None = db
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path | str, *, busy_timeout: float = 5.0) -> Store:
+        """Open (creating or migrating) the store at `path`."""
+        path = Path(path)
+        return cls(connect(path, busy_timeout), path)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise StorageError(f"store is closed: {self.path}")
+        return self._db
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # -- sources ------------------------------------------------------------------------
+
+    @_guarded
+    def source_state(self, source_id: str) -> SourceState | None:
+        row = self.db.execute("SELECT * FROM sources WHERE id = ?", (source_id,)).fetchone()
+        return SourceState.from_row(row) if row else None
+
+    @_guarded
+    def sources(self) -> list[SourceState]:
+        rows = self.db.execute("SELECT * FROM sources ORDER BY id").fetchall()
+        return [SourceState.from_row(r) for r in rows]
+
+    @_guarded
+    def save_source_state(self, state: SourceState) -> None:
+        """Write a source's fetch state; call it only after its articles are stored."""
+        values = state.to_row()
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "id")
+        with self._write() as db:
+            db.execute(
+                f"INSERT INTO sources ({cols}) VALUES ({marks}) "
+                f"ON CONFLICT (id) DO UPDATE SET {updates}",
+                tuple(values.values()),
+            )
+
+    # -- articles -----------------------------------------------------------------------
+
+    @_guarded
+    def upsert_articles(self, source_id: str, articles: Iterable[Article]) -> tuple[int, int]:
+        """Insert or update a source's articles in one transaction; return (new, updated).
+
+        An unchanged article (same content hash) only has `last_seen` moved. A changed one
+        is rewritten, keeping `first_seen`, and keeping the stored `published` when the new
+        one was inferred; after HASH_CHANGED_LIMIT rewrites an article is frozen, so a feed
+        with an ad slot or a clock in its body cannot churn the store.
+        """
+        new = updated = 0
+        with self._write() as db:
+            for article in articles:
+                if article.source_id != source_id:
+                    raise StorageError(
+                        f"article {article.id} belongs to {article.source_id}, not {source_id}"
+                    )
+                old = db.execute(
+                    "SELECT content_hash, update_count, published, date_inferred, first_seen"
+                    " FROM articles WHERE id = ?",
+                    (article.id,),
+                ).fetchone()
+                row = article_to_row(article)
+                if old is None:
+                    cols = ", ".join(row)
+                    marks = ", ".join("?" for _ in row)
+                    db.execute(
+                        f"INSERT INTO articles ({cols}) VALUES ({marks})", tuple(row.values())
+                    )
+                    new += 1
+                    continue
+                old_hash, count, old_published, old_inferred, old_first = old
+                last_seen = max(row["last_seen"], old_first)
+                if old_hash == row["content_hash"] or count >= HASH_CHANGED_LIMIT:
+                    db.execute(
+                        "UPDATE articles SET last_seen = max(last_seen, ?) WHERE id = ?",
+                        (last_seen, article.id),
+                    )
+                    continue
+                row["first_seen"] = old_first
+                row["last_seen"] = last_seen
+                row["update_count"] = count + 1
+                if article.date_inferred:
+                    row["published"], row["date_inferred"] = old_published, old_inferred
+                sets = ", ".join(f"{c} = ?" for c in row if c != "id")
+                db.execute(
+                    f"UPDATE articles SET {sets} WHERE id = ?",
+                    (*[v for c, v in row.items() if c != "id"], article.id),
+                )
+                updated += 1
+        return new, updated
+
+    @_guarded
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return article_from_row(row) if row else None
+
+    @_guarded
+    def articles(
+        self,
+        source_id: str | None = None,
+        start: dt.datetime | None = None,
+        end: dt.datetime | None = None,
+    ) -> list[Article]:
+        """Articles, optionally of one source and within [start, end), by published then id."""
+        where, params = [], []
+        if source_id is not None:
+            where.append("source_id = ?")
+            params.append(source_id)
+        if start is not None:
+            where.append("published >= ?")
+            params.append(to_ts(start))
+        if end is not None:
+            where.append("published < ?")
+            params.append(to_ts(end))
+        sql = "SELECT * FROM articles"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.db.execute(sql + " ORDER BY published, id", params).fetchall()
+        return [article_from_row(r) for r in rows]
+
+    def articles_between(self, start: dt.datetime, end: dt.datetime) -> list[Article]:
+        """Articles published in [start, end) (aware datetimes), by published then id."""
+        return self.articles(start=start, end=end)
+
+    @_guarded
+    def article_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    # -- LLM cache ----------------------------------------------------------------------
+
+    @_guarded
+    def cache_get(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM llm_cache WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    @_guarded
+    def cache_put(self, key: str, model: str, value: str, *, now: dt.datetime | None = None) -> None:
+        created = to_ts(now or dt.datetime.now(dt.UTC))
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO llm_cache (key, model, value, created) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET model = excluded.model, value = excluded.value,"
+                " created = excluded.created",
+                (key, model, value, created),
+            )
+
+    # -- briefings archive --------------------------------------------------------------
+
+    @_guarded
+    def save_briefing(
+        self, date: dt.date, json_text: str, content_hash: str, *, now: dt.datetime | None = None
+    ) -> None:
+        saved = to_ts(now or dt.datetime.now(dt.UTC))
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO briefings (date, json, content_hash, saved_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (date) DO UPDATE SET json = excluded.json,"
+                " content_hash = excluded.content_hash, saved_at = excluded.saved_at",
+                (date.isoformat(), json_text, content_hash, saved),
+            )
+
+    @_guarded
+    def load_briefing(self, date: dt.date) -> str | None:
+        row = self.db.execute(
+            "SELECT json FROM briefings WHERE date = ?", (date.isoformat(),)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    @_guarded
+    def briefing_hash(self, date: dt.date) -> str | None:
+        row = self.db.execute(
+            "SELECT content_hash FROM briefings WHERE date = ?", (date.isoformat(),)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    @_guarded
+    def briefing_dates(self) -> list[dt.date]:
+        rows = self.db.execute("SELECT date FROM briefings ORDER BY date").fetchall()
+        return [dt.date.fromisoformat(r[0]) for r in rows]
+
+    # -- runs ---------------------------------------------------------------------------
+
+    @_guarded
+    def record_run(
+        self,
+        kind: str,
+        *,
+        started: dt.datetime,
+        finished: dt.datetime,
+        status: str,
+        details: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Append one run (`fetch`, `build`, `nightly`...) with JSON details; return its id."""
+        payload = json.dumps(dict(details or {}), ensure_ascii=False, sort_keys=True, default=str)
+        with self._write() as db:
+            cur = db.execute(
+                "INSERT INTO runs (kind, started, finished, status, details) VALUES (?, ?, ?, ?, ?)",
+                (kind, to_ts(started), to_ts(finished), status, payload),
+            )
+            return int(cur.lastrowid or 0)
+
+    @_guarded
+    def runs(self, kind: str | None = None, limit: int = 20) -> list[RunRecord]:
+        """The most recent runs first."""
+        sql, params = "SELECT * FROM runs", []
+        if kind is not None:
+            sql += " WHERE kind = ?"
+            params.append(kind)
+        rows = self.db.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()
+        return [
+            RunRecord(
+                id=r["id"],
+                kind=r["kind"],
+                started=from_ts(r["started"]),
+                finished=from_ts(r["finished"]),
+                status=r["status"],
+                details=json.loads(r["details"]),
+            )
+            for r in rows
+        ]
+
+    # -- maintenance --------------------------------------------------------------------
+
+    @_guarded
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
