@@ -180,7 +180,10 @@ class ChatClient:
                 attempt += 1
 
     def _check_budget(self) -> None:
-        if self.settings.max_tokens_per_run and self.tokens_spent >= self.settings.max_tokens_per_run:
+        if (
+            self.settings.max_tokens_per_run
+            and self.tokens_spent >= self.settings.max_tokens_per_run
+        ):
             raise LLMBudgetSpent(
                 f"LLM token budget spent: {self.tokens_spent} of llm.max_tokens_per_run="
                 f"{self.settings.max_tokens_per_run}"
@@ -249,7 +252,9 @@ class ChatClient:
             tokens = (len(data) + 3) // 2
         with self._lock:
             self.tokens_spent += tokens
-        return ChatAnswer(content=content, total_tokens=tokens, model=str(doc.get("model") or self.model))
+        return ChatAnswer(
+            content=content, total_tokens=tokens, model=str(doc.get("model") or self.model)
+        )
 
 
 def _retryable(exc: LLMError) -> bool:

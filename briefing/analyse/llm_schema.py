@@ -25,7 +25,14 @@ from importlib import resources
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 from briefing.errors import AnalysisError
 from briefing.knowledge import StanceWord, stance_vocabulary
@@ -278,7 +285,7 @@ def resolve_stance(wording: str) -> StanceWord | None:
         return word
     key = wording.strip().casefold().replace("-", "_").replace(" ", "_")
     if key in STANCES and key != "none":
-        stance: Stance = key  # type: ignore[assignment]
+        stance: Stance = key  # type: ignore[assignment,unused-ignore]
         return StanceWord(
             zh=vocabulary.wording(stance, "zh"), en=vocabulary.wording(stance, "en"), stance=stance
         )
@@ -357,4 +364,6 @@ def _validate(model: type[_Answer], content: str) -> _Answer:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "answer"
         reason = "wrong language" if "written in" in first["msg"] else f"schema: {where}"
-        raise AnswerError(f"LLM answer does not fit the schema: {where}: {first['msg']}", reason) from exc
+        raise AnswerError(
+            f"LLM answer does not fit the schema: {where}: {first['msg']}", reason
+        ) from exc

@@ -19,7 +19,8 @@ class LLMSettings(BaseModel):
 
     enabled: bool = Field(True, description="false keeps the rules analyst even when configured")
     base_url: str | None = Field(
-        None, description="endpoint root, e.g. https://api.openai.com/v1 (…/chat/completions is added)"
+        None,
+        description="endpoint root, e.g. https://api.openai.com/v1 (…/chat/completions is added)",
     )
     model: str | None = Field(None, description="model name sent with every request")
     api_key_env: str = Field(
@@ -43,12 +44,11 @@ class LLMSettings(BaseModel):
     max_tokens_per_run: int = Field(
         300_000, ge=0, description="token budget of a run (usage.total_tokens); then fall back"
     )
-    max_tokens_per_call: int = Field(
-        2_000, ge=64, description="max_tokens asked for in one answer"
-    )
+    max_tokens_per_call: int = Field(2_000, ge=64, description="max_tokens asked for in one answer")
     temperature: float = Field(0.0, ge=0, le=2)
     json_mode: bool = Field(
-        True, description='send response_format {"type": "json_object"}; turn off for servers without it'
+        True,
+        description='send response_format {"type": "json_object"}; turn off for servers without it',
     )
     max_articles_per_story: int = Field(5, ge=1, le=20, description="articles sent per story")
     max_article_chars: int = Field(
