@@ -142,7 +142,8 @@ class _Renderer:
             blocks.append([str(title_line)])
         blocks.extend(self.unplaced(self.briefing.layout, "preamble"))
         for section in self.briefing.sections:
-            blocks.extend(self.section_blocks(section))
+            if section.items or section.layout.get("unplaced"):  # an empty section is left out
+                blocks.extend(self.section_blocks(section))
         lines: list[str] = []
         for block in blocks:
             if lines:
@@ -180,21 +181,25 @@ class _Renderer:
             prefix = self.hint(layout, "time_prefix", f"- **{self.words['time']}{self.colon}** ")
             when = format_time(item.time, self.edition, self.briefing.timezone)
             head.append(f"{prefix}{when}{self.hint(layout, 'time_suffix', '')}")
+        label_lines: list[str] = []
         points: list[str] = []
         if item.key_points:
             label = self.hint(layout, "key_points_label", f"- **{self.words['key_points']}{self.colon}**")
             indent = str(self.hint(layout, "key_point_indent", KEY_POINT_INDENT))
             odd = self.hint(layout, "key_point_indents", {})
             assert isinstance(odd, dict)
-            points = [str(label)] if label else []
-            points += [
+            label_lines = [str(label)] if label else []
+            points = [
                 f"{odd.get(str(i), indent)}- {self.text(point)}"
                 for i, point in enumerate(item.key_points)
             ]
-        if head and points and self.hint(layout, "key_points_joined", True):
-            blocks.append(head + points)
+        if self.hint(layout, "key_points_gap", False):
+            label_block, points = label_lines, points
         else:
-            blocks.extend(block for block in (head, points) if block)
+            label_block, points = label_lines + points, []
+        if head and label_block and self.hint(layout, "key_points_joined", True):
+            head, label_block = head + label_block, []
+        blocks.extend(block for block in (head, label_block, points) if block)
         blocks.extend(self.unplaced(layout, "key_points"))
         if item.insights:
             label = self.hint(layout, "insights_label", f"**{self.words['insights']}{self.colon}**")
@@ -235,7 +240,7 @@ class _Renderer:
         if self.edition == "en":
             sep = ". " if stance and reason else ""
             return f"- {target}: {stance}{sep}{reason}"
-        prefix = self.hint(layout, "prefix", IMPACT_PREFIX)
+        prefix = self.hint(layout, "prefix", self.words["impact_target"].replace("{target}", ""))
         head = f"{prefix}{target}"
         if self.hint(layout, "form", "colon") == "bold":
             head = f"**{head}**"

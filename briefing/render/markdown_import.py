@@ -150,6 +150,7 @@ class _ItemDraft:
     impacts: list[Impact] = field(default_factory=list)
     layout: dict[str, Any] = field(default_factory=dict)
     block: str = "title"
+    fresh_label: bool = False
 
 
 class _BodyReader:
@@ -220,6 +221,7 @@ class _BodyReader:
         if item.block in ("title", "time") and not indent:
             # Bullets straight after the title or time: key points without a label.
             self.open_block(item, "key_points", None)
+        self.label_gap(item)
         if item.block == "key_points":
             self.key_point(item, indent, text)
         elif item.block == "insights" and not indent:
@@ -241,11 +243,14 @@ class _BodyReader:
             self.hint(item, "key_points_joined", joined or item.time is None, True)
             default_indent = KEY_POINT_INDENT if line is not None and line.startswith("- ") else ""
             self.hint(item, "key_point_indent", default_indent, KEY_POINT_INDENT)
-        elif line is not None and line.startswith("#") and self.blanks == 0:
-            item.layout[f"{name}_heading"] = True
-        if name != "key_points" and line is not None and line.startswith("#"):
-            item.layout[f"{name}_gap"] = True
         item.block = name
+        item.fresh_label = line is not None
+
+    def label_gap(self, item: _ItemDraft) -> None:
+        """A blank line between a label and its first bullet is a layout hint."""
+        if item.fresh_label:
+            self.hint(item, f"{item.block}_gap", self.blanks > 0, False)
+            item.fresh_label = False
 
     def key_point(self, item: _ItemDraft, indent: str, text: str) -> None:
         expected = item.layout.get("key_point_indent", KEY_POINT_INDENT)

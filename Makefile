@@ -1,0 +1,32 @@
+# The dev loop. `make demo` and `make test` set everything up first (scripts/setup.sh).
+VENV := .venv/bin
+DATE ?= 2026-02-05
+
+.PHONY: setup demo test lint types check bench clean
+
+setup:
+	@./scripts/setup.sh
+
+demo: setup
+	$(VENV)/briefing build --date $(DATE) --out out
+
+test: setup
+	$(VENV)/pytest -q
+
+lint: setup
+	$(VENV)/ruff check briefing tests bench
+
+types: setup
+	$(VENV)/mypy briefing/model.py briefing/render briefing/knowledge.py
+
+check: lint types test
+
+bench: setup
+	$(VENV)/python bench/render.py
+	$(VENV)/python bench/fetch.py
+	$(VENV)/python bench/analyse.py
+	$(VENV)/python bench/quality.py
+	$(VENV)/python bench/site.py
+
+clean:
+	rm -rf out/* state/ .pytest_cache .mypy_cache .ruff_cache

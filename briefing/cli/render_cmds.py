@@ -1,0 +1,120 @@
+"""`briefing build`, `briefing import`, `briefing render`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from briefing.cli.options import DATE, config_option, split_list
+from briefing.config import Config
+from briefing.errors import BriefingError
+from briefing.model import Briefing
+from briefing.render.i18n import EDITIONS
+from briefing.render.write import FORMATS
+
+SAMPLE_BRIEFING = Path(__file__).resolve().parents[2] / "samples" / "briefing-2026-02-05.json"
+
+
+def _footers(config: Config, edition: str) -> tuple[str | None, str | None]:
+    footer = config.render.footer_en if edition == "en" else config.render.footer_zh
+    return footer, footer
+
+
+def _other_edition(edition: str, langs: tuple[str, ...]) -> str | None:
+    other = {"zh": "en", "en": "zh", "zh-Hant": "zh"}[edition]
+    return f"../../{other}/" if other in langs else None
+
+
+@click.command()
+@click.option("--date", "day", type=DATE, required=True, help="The briefing date, YYYY-MM-DD.")
+@click.option("--lang", "langs", default="zh,en", show_default=True,
+              callback=split_list(EDITIONS), help="Editions: zh, en, zh-Hant.")
+@click.option("--format", "formats", default="md,html,pdf,json", show_default=True,
+              callback=split_list(FORMATS), help="Formats: md, html, pdf, json.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: site.out in the config, ./out).")
+@config_option
+def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
+          config: Config) -> None:
+    """Build the briefing of one day: OUT/{lang}/{date}/briefing.{md,html,pdf,json}."""
+    briefing = _briefing_for(day, config)
+    out_dir = out or config.resolve(config.site.out)
+    rendered = {}
+    for edition in langs:
+        footer_md, footer_html = _footers(config, edition)
+        rendered[edition] = _render(briefing, edition, formats, footer_md, footer_html,
+                                    _other_edition(edition, langs))
+    from briefing.render.write import write_files
+
+    for edition, files in rendered.items():
+        folder = out_dir / edition / day.isoformat()
+        for path in write_files(folder, files):
+            click.echo(str(path))
+
+
+def _render(briefing: Briefing, edition: str, formats: tuple[str, ...], footer_md: str | None,
+            footer_html: str | None, other: str | None) -> dict[str, bytes]:
+    from briefing.render.write import render_edition
+
+    return render_edition(briefing, edition, formats, footer_md=footer_md,
+                          footer_html=footer_html, other_edition_href=other)
+
+
+def _briefing_for(day: dt.date, config: Config) -> Briefing:
+    """The day's briefing: from the sample until the pipeline runs from the store."""
+    if not SAMPLE_BRIEFING.exists():
+        raise BriefingError(f"no briefing for {day}: the bundled sample is missing ({SAMPLE_BRIEFING})")
+    sample = Briefing.from_json(SAMPLE_BRIEFING.read_text(encoding="utf-8"))
+    if sample.date != day:
+        raise BriefingError(f"no briefing for {day}: the bundled sample is for {sample.date}")
+    return sample
+
+
+@click.command("import")
+@click.argument("post", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the JSON (default: stdout).")
+@click.option("--strict", is_flag=True, help="Fail unless the post is read without a kept source.")
+@click.option("--timezone", default="Asia/Shanghai", show_default=True,
+              help="Time zone of the times written in the post.")
+def import_post(post: Path, output: Path | None, strict: bool, timezone: str) -> None:
+    """Read a 经济日报 Markdown post into a briefing JSON file."""
+    from briefing.render.markdown_import import import_markdown
+
+    text = post.read_text(encoding="utf-8")
+    try:
+        briefing = import_markdown(text, strict=strict, timezone=timezone)
+    except BriefingError as exc:
+        raise BriefingError(f"cannot import {post}: {exc}") from exc
+    _emit(briefing.to_json().encode("utf-8"), output)
+
+
+@click.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("--lang", "edition", type=click.Choice(EDITIONS), default="zh", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: stdout; required for pdf).")
+@config_option
+def render(source: Path, fmt: str, edition: str, output: Path | None, config: Config) -> None:
+    """Render a briefing JSON file as md, html, pdf or json."""
+    try:
+        briefing = Briefing.from_json(source.read_bytes())
+    except ValueError as exc:
+        raise BriefingError(f"not a briefing JSON file: {source}: {exc}") from exc
+    if fmt == "pdf" and output is None:
+        raise click.UsageError("a PDF needs a file: pass -o FILE.pdf")
+    footer_md, footer_html = _footers(config, edition)
+    files = _render(briefing, edition, (fmt,), footer_md, footer_html, None)
+    _emit(files[f"briefing.{fmt}"], output)
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    from briefing.render.write import write_atomically
+
+    write_atomically(output, data)
