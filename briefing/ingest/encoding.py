@@ -51,6 +51,28 @@ _SUPERSETS = {
 _PLAUSIBLE = 0.85
 
 
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    """Error handler: bytes that are not UTF-8 are read as windows-1252 (mixed documents)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start : exc.end]
+    return bad.decode("cp1252", errors="replace").replace("\ufffd", ""), exc.end
+
+
+codecs.register_error("briefing-cp1252", _cp1252_fallback)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few stray windows-1252 bytes (a feed assembled from two sources)."""
+    fixed = data.decode("utf-8", errors="briefing-cp1252")
+    lossy = data.decode("utf-8", errors="ignore")
+    valid_multibyte = sum(1 for ch in lossy if ch >= "\x80")
+    stray = len(data) - len(lossy.encode("utf-8"))
+    if valid_multibyte and stray <= max(2, valid_multibyte // 5):
+        return fixed
+    return None
+
+
 @dataclass(frozen=True)
 class Decoded:
     text: str
@@ -167,8 +189,8 @@ def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
     """Decode `data`, trusting declarations only when the result is plausible."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            text = data[len(bom) :].decode(codec, errors="replace")
-            return Decoded(text, codec)
+            errors = "briefing-cp1252" if codec == "utf-8" else "replace"
+            return Decoded(data[len(bom) :].decode(codec, errors=errors), codec)
     for prefix, codec in _BARE:
         if data.startswith(prefix):
             return Decoded(data.decode(codec, errors="replace"), codec)
@@ -193,7 +215,7 @@ def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
                     return Decoded(better[1], better[0], [*warnings, f"declared {codec} ignored"])
             return Decoded(text, codec, warnings)
         warnings.append(f"declared charset {codec} does not fit the bytes; sniffing")
-    text = _decode(data, "utf_8")
+    text = _decode(data, "utf_8") or _mostly_utf8(data)
     if text is not None:
         return Decoded(text, "utf_8", warnings)
     candidates: list[tuple[float, int, str, str]] = []

@@ -1,0 +1,132 @@
+"""From a raw entry (what a feed or file parser saw) to a stored `Article`.
+
+`build_article` is pure: the clock comes in as `now`. It cleans the title and text, keeps
+sanitised HTML, detects the language, derives the Simplified text for analysis, hashes the
+content, and decides the published time: a missing or unparseable one becomes `now`
+(first seen) and one in the future is clamped to `now`, both flagged `date_inferred`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from briefing.article import Article
+from briefing.ingest.clean import clean_text, clean_title
+from briefing.ingest.htmltext import html_to_text, sanitize_html
+from briefing.ingest.lang import detect_lang, normalise_for_analysis
+from briefing.ingest.settings import IngestSettings, SourceConfig
+
+# A clock skew allowance: a feed a few minutes ahead is not "in the future".
+FUTURE_SLACK = dt.timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One entry as a parser saw it; `key` identifies it within its source."""
+
+    key: str
+    title: str
+    url: str | None = None
+    html: str | None = None
+    text: str | None = None
+    published: dt.datetime | None = None
+    lang: str | None = None
+    title_is_html: bool = False
+
+
+@dataclass
+class ParsedSource:
+    """Articles of one source plus the warnings met on the way (logged, not fatal)."""
+
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def article_id(source_id: str, key: str) -> str:
+    return hashlib.sha256(f"{source_id}\0{key}".encode()).hexdigest()[:24]
+
+
+def content_hash(title: str, text: str) -> str:
+    return hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
+
+
+def decide_published(
+    published: dt.datetime | None, now: dt.datetime
+) -> tuple[dt.datetime, bool, str | None]:
+    """(published, inferred, warning): missing → now; future → clamped to now."""
+    if published is None:
+        return now, True, None
+    if published.tzinfo is None:
+        raise ValueError("published must be time-zone aware")
+    if published > now + FUTURE_SLACK:
+        return now, True, f"published time {published.isoformat()} is in the future; clamped"
+    return published, False, None
+
+
+def build_article(
+    raw: RawEntry, source: SourceConfig, settings: IngestSettings, now: dt.datetime
+) -> tuple[Article | None, list[str]]:
+    """The `Article` for `raw`, or None (with a warning) when it has neither title nor text."""
+    warnings: list[str] = []
+    html = sanitize_html(raw.html) if raw.html else None
+    body = html_to_text(raw.html) if raw.html else (raw.text or "")
+    text = clean_text(body)
+    if len(text) > settings.max_text_chars:
+        text = text[: settings.max_text_chars].rstrip()
+        warnings.append(f"entry {raw.key}: text truncated to {settings.max_text_chars} characters")
+    title_src = html_to_text(raw.title) if raw.title_is_html else raw.title
+    title = clean_title(title_src, settings.max_title_chars)
+    if not title:
+        first = next((ln for ln in text.split("\n") if ln.strip()), "")
+        title = clean_title(first, 80)
+    if not title:
+        return None, [f"entry {raw.key}: no title and no text; skipped"]
+    lang = detect_lang(f"{title}\n{text}", raw.lang or source.lang)
+    title_norm = normalise_for_analysis(title, lang)
+    text_norm = normalise_for_analysis(text, lang)
+    published, inferred, warning = decide_published(raw.published, now)
+    if warning:
+        warnings.append(f"entry {raw.key}: {warning}")
+    article = Article(
+        id=article_id(source.id, raw.key),
+        source_id=source.id,
+        source_name=source.display_name,
+        url=raw.url,
+        title=title,
+        title_norm=title_norm,
+        published=published,
+        lang=lang,
+        text=text,
+        text_norm=text_norm,
+        content_hash=content_hash(title_norm, text_norm),
+        first_seen=now,
+        last_seen=now,
+        html=html or None,
+        date_inferred=inferred,
+        source_weight=source.weight,
+        section_hint=source.section,
+    )
+    return article, warnings
+
+
+def build_articles(
+    raws: list[RawEntry], source: SourceConfig, settings: IngestSettings, now: dt.datetime
+) -> ParsedSource:
+    """Articles for `raws` in order; duplicate keys keep the first entry (deterministic)."""
+    result = ParsedSource()
+    seen: set[str] = set()
+    for raw in raws:
+        if raw.key in seen:
+            result.warnings.append(f"entry {raw.key}: duplicate id; the first one is kept")
+            continue
+        seen.add(raw.key)
+        if len(result.articles) >= settings.max_entries:
+            result.warnings.append(f"more than {settings.max_entries} entries; the rest skipped")
+            break
+        article, warnings = build_article(raw, source, settings, now)
+        result.warnings.extend(warnings)
+        if article is not None:
+            result.articles.append(article)
+    return result

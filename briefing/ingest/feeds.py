@@ -1,0 +1,209 @@
+"""Feed bytes to `RawEntry`s: RSS, Atom and RDF through feedparser, JSON Feed by hand.
+
+feedparser only ever receives bytes wrapped in `BytesIO` (a string would be opened as a
+path or URL), re-encoded as UTF-8 after we decoded them ourselves (see `encoding`).
+It does not expand entity bombs or resolve external entities.
+
+A body feedparser cannot identify (an HTML login page, an empty 200) is a `ParseError`, and
+so is a truncated document: its few parsed entries are not stored, so the next run
+refetches the whole feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import io
+import json
+import re
+import time
+import xml.sax
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import feedparser
+
+from briefing.errors import ParseError
+from briefing.ingest.encoding import decode_bytes, header_charset
+from briefing.ingest.entries import RawEntry
+from briefing.ingest.urls import canonical_url
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+_TRUNCATED = ("no element found", "unclosed token", "unclosed cdata")
+# the document ends with its root's end tag (perhaps missing its '>'): complete after all
+_ROOT_CLOSED = re.compile(r"</(?:rss|feed|rdf:RDF|channel)\s*>?\s*$", re.I)
+_ISO_DAY = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _parse_bytes(data: bytes) -> feedparser.FeedParserDict:
+    """The only call into feedparser: bytes in, never a str (which it would open)."""
+    if not isinstance(data, bytes):
+        raise TypeError("feedparser gets bytes only")
+    headers = {"content-type": "application/xml; charset=utf-8"}
+    return feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True)
+
+
+def parse_date(value: str | None, zone: ZoneInfo) -> tuple[dt.datetime | None, bool]:
+    """(aware datetime or None, impossible): RFC 822 or ISO 8601; naive values are in `zone`.
+
+    `impossible` is True for well-formed but non-existent dates (30 February), which
+    feedparser would silently roll over to 1 March.
+    """
+    if not value or not value.strip():
+        return None, False
+    text = value.strip()
+    parsed: dt.datetime | None = None
+    tup = email.utils.parsedate_tz(text)
+    if tup is not None:
+        try:
+            parsed = email.utils.parsedate_to_datetime(text)
+        except (ValueError, TypeError, OverflowError):
+            return None, True
+    elif _ISO_DAY.match(text):
+        try:
+            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
+        except ValueError:
+            try:  # date-only or odd separators: check the day exists at least
+                dt.date.fromisoformat(text[:10])
+            except ValueError:
+                return None, True
+            return None, False
+    if parsed is None:
+        return None, False
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed, False
+
+
+def _struct_to_dt(value: time.struct_time | None) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime(*value[:6], tzinfo=dt.UTC)
+    except (ValueError, TypeError):
+        return None
+
+
+def _entry_time(entry: Any, zone: ZoneInfo) -> dt.datetime | None:
+    for field in ("published", "updated", "created"):
+        raw = entry.get(field)
+        if not raw:
+            continue
+        parsed, impossible = parse_date(raw, zone)
+        if impossible:
+            return None
+        if parsed is None:
+            parsed = _struct_to_dt(entry.get(f"{field}_parsed"))
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def _entry_html(entry: Any) -> str | None:
+    contents = entry.get("content") or []
+    best = max((c.get("value") or "" for c in contents), key=len, default="")
+    summary = entry.get("summary") or ""
+    value = best if len(best) >= len(summary) else summary
+    return value or None
+
+
+def _to_utf8_xml(text: str) -> bytes:
+    text = text.lstrip("\ufeff")
+    match = _XML_DECL.match(text)
+    if match:
+        decl = re.sub(r"""encoding\s*=\s*["'][^"']*["']""", 'encoding="utf-8"', match.group(0))
+        text = decl + text[match.end() :]
+    return text.encode("utf-8", errors="surrogatepass")
+
+
+def parse_feed(
+    data: bytes, *, content_type: str | None, url: str | None, zone: ZoneInfo
+) -> tuple[list[RawEntry], list[str]]:
+    """RawEntries of a feed body, in document order, and warnings; ParseError if not a feed."""
+    decoded = decode_bytes(data, header_charset(content_type))
+    warnings = list(decoded.warnings)
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if ctype in ("text/plain", "application/octet-stream"):
+        warnings.append(f"served as {ctype}; parsed as a feed anyway")
+    stripped = decoded.text.lstrip("\ufeff \t\r\n")
+    if "json" in ctype or stripped.startswith("{"):
+        return _parse_json_feed(stripped, url, zone), warnings
+    parsed = _parse_bytes(_to_utf8_xml(decoded.text))
+    exc = parsed.get("bozo_exception")
+    if (
+        isinstance(exc, xml.sax.SAXParseException)
+        and any(t in str(exc.getMessage()).lower() for t in _TRUNCATED)
+        and not _ROOT_CLOSED.search(decoded.text[-200:])
+    ):
+        raise ParseError(f"feed is truncated: {exc.getMessage()}")
+    if not parsed.get("version"):
+        raise ParseError("unknown feed type: the body is not RSS, Atom, RDF or JSON Feed")
+    if exc is not None:
+        warnings.append(f"feed is not well-formed ({type(exc).__name__}); parsed leniently")
+    base = parsed.get("feed", {}).get("link") or url
+    raws: list[RawEntry] = []
+    skipped = 0
+    for entry in parsed.get("entries", []):
+        link = canonical_url(entry.get("link"), base)
+        key = (entry.get("id") or "").strip() or link
+        if not key:
+            skipped += 1
+            warnings.append(f"entry {entry.get('title', '')[:40]!r} has no id and no link; skipped")
+            continue
+        title = entry.get("title") or ""
+        title_detail = entry.get("title_detail") or {}
+        raws.append(
+            RawEntry(
+                key=key,
+                title=title,
+                url=link,
+                html=_entry_html(entry),
+                published=_entry_time(entry, zone),
+                title_is_html="html" in (title_detail.get("type") or "") or "<" in title,
+            )
+        )
+    if skipped and not raws:
+        raise ParseError(f"no usable entries: all {skipped} lack both an id and a link")
+    return raws, warnings
+
+
+def _parse_json_feed(text: str, url: str | None, zone: ZoneInfo) -> list[RawEntry]:
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise ParseError(f"JSON Feed is not valid JSON: {exc}") from exc
+    version = doc.get("version") if isinstance(doc, dict) else None
+    if not isinstance(version, str) or not version.startswith("https://jsonfeed.org/version/"):
+        raise ParseError("unknown feed type: JSON without a JSON Feed version")
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise ParseError("JSON Feed has no items list")
+    base = doc.get("home_page_url") or url
+    raws: list[RawEntry] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        link = canonical_url(_str(item.get("url")), base)
+        key = _str(item.get("id")) or link
+        if not key:
+            continue
+        published, impossible = parse_date(
+            _str(item.get("date_published")) or _str(item.get("date_modified")), zone
+        )
+        html = _str(item.get("content_html")) or None
+        raws.append(
+            RawEntry(
+                key=key,
+                title=_str(item.get("title")),
+                url=link,
+                html=html,
+                text=None if html else (_str(item.get("content_text")) or _str(item.get("summary"))),
+                published=None if impossible else published,
+                lang=None,
+            )
+        )
+    return raws
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))

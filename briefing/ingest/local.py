@@ -1,0 +1,228 @@
+"""Local sources: a file or folder of `.md`, `.txt`, `.html` and `.pdf` articles.
+
+- `.md`: YAML front matter (title, date, url or original_url, lang, source), Markdown body;
+- `.txt`: title from the first heading or line; source, date and URL from the short
+  metadata lines under it, bold or not (seed 000: `**证券时报网**`, `**2023-10-27 03:46**`);
+- `.html`: main text and metadata extracted with trafilatura;
+- `.pdf`: text extracted with pypdf (hard line breaks are mended by `clean`).
+
+Paths are confined to the configured root, in the manner of reader's feed_root: a source
+path must be relative, and neither it nor any file under it (symlinks resolved) may leave
+the root.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from briefing.errors import ParseError
+from briefing.ingest.encoding import decode_bytes
+from briefing.ingest.entries import RawEntry
+from briefing.ingest.feeds import parse_date
+from briefing.ingest.urls import canonical_url
+
+SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+_BOLD_LINE = re.compile(r"^\s*\*\*(.+?)\*\*\s*$")
+_HEADING = re.compile(r"^\s*#{1,6}\s+(.*?)\s*#*\s*$")
+_URL = re.compile(r"^<?(https?://\S+?)>?$")
+_DATE = re.compile(r"^\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def resolve_local_path(root: Path, configured: str) -> Path:
+    """The source's path under `root`; SourceError-style ParseError if it would leave it."""
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", configured):
+        raise ParseError(f"unknown authority: {configured!r}: local paths are plain paths")
+    candidate = Path(configured).expanduser()
+    if candidate.is_absolute():
+        raise ParseError(f"path must be relative to the local root: {configured!r}")
+    real_root = root.resolve()
+    path = (real_root / candidate).resolve()
+    if not path.is_relative_to(real_root):
+        raise ParseError(f"path cannot be outside root {real_root}: {configured!r}")
+    if not path.exists():
+        raise ParseError(f"path not found: {path}: fix `path` in feeds.yaml")
+    return path
+
+
+def list_files(root: Path, path: Path) -> tuple[list[Path], list[str]]:
+    """Readable article files under `path` in a stable order, and warnings for refusals."""
+    real_root = root.resolve()
+    if path.is_file():
+        return [path], []
+    files: list[Path] = []
+    warnings: list[str] = []
+    for folder, dirs, names in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or not name.lower().endswith(SUFFIXES):
+                continue
+            file = Path(folder) / name
+            if not file.resolve().is_relative_to(real_root):
+                warnings.append(f"{file}: path cannot be outside root {real_root}; skipped")
+                continue
+            files.append(file)
+    return files, warnings
+
+
+def read_file(file: Path, key: str, zone: ZoneInfo) -> RawEntry:
+    """One local article; ParseError when the file cannot be read."""
+    try:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise ParseError(f"{file}: larger than {MAX_FILE_BYTES} bytes")
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read {file}: {exc}") from exc
+    suffix = file.suffix.lower()
+    if suffix == ".pdf":
+        return _read_pdf(data, key, file)
+    text = decode_bytes(data).text
+    if suffix in (".html", ".htm"):
+        return _read_html(text, key, zone)
+    if suffix in (".md", ".markdown"):
+        return _read_markdown(text, key, zone)
+    return _read_text(text, key, zone)
+
+
+def _when(value: Any, zone: ZoneInfo) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=zone)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=zone)
+    if isinstance(value, str):
+        text = re.sub(r"[年月/.]", "-", value.strip()).replace("日", "")
+        return parse_date(text, zone)[0]
+    return None
+
+
+def _read_markdown(text: str, key: str, zone: ZoneInfo) -> RawEntry:
+    meta: dict[str, Any] = {}
+    match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
+    if match:
+        try:
+            loaded = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            raise ParseError(f"front matter is not valid YAML: {exc}") from exc
+        meta = loaded if isinstance(loaded, dict) else {}
+        text = text.lstrip("\ufeff")[match.end() :]
+    title = str(meta.get("title") or "").strip()
+    lines = text.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is not None and (heading := _HEADING.match(lines[first])):
+        title = title or heading.group(1)
+        del lines[first]  # the title repeated as the first heading
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"html": True}).render("\n".join(lines))
+    lang = meta.get("lang")
+    return RawEntry(
+        key=key,
+        title=title or Path(key).stem,
+        url=canonical_url(str(meta.get("original_url") or meta.get("url") or "")),
+        html=html,
+        published=_when(meta.get("date"), zone),
+        lang=lang if lang in ("zh-Hans", "zh-Hant", "en") else None,
+    )
+
+
+def _read_text(text: str, key: str, zone: ZoneInfo) -> RawEntry:
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise ParseError("empty file")
+    first = lines.pop(0)
+    heading = _HEADING.match(first) or _BOLD_LINE.match(first)
+    title = (heading.group(1) if heading else first).strip()
+    url = published = None
+    # the metadata block: short lines between the title and the first paragraph
+    while lines:
+        line = lines[0].strip()
+        if not line:
+            lines.pop(0)
+            continue
+        bold = _BOLD_LINE.match(line)
+        value = (bold.group(1) if bold else line).strip()
+        if link := _URL.match(value):
+            url = canonical_url(link.group(1))
+        elif _DATE.match(value):
+            published = _when(value, zone)
+        elif len(value) > 40 or value.endswith(("。", ".", "！", "？")):
+            break
+        elif not bold and len(value) > 12:
+            break  # a short first paragraph, not metadata
+        lines.pop(0)
+    body = "\n".join(lines)
+    body = _MD_IMAGE.sub("", body)
+    body = _MD_LINK.sub(r"\1", body)
+    body = re.sub(r"^\s*#{1,6}\s+", "", body, flags=re.M)
+    body = re.sub(r"\*\*(.+?)\*\*", r"\1", body)
+    return RawEntry(key=key, title=title, url=url, text=body, published=published)
+
+
+def _read_html(text: str, key: str, zone: ZoneInfo) -> RawEntry:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        text, include_comments=False, include_tables=True, with_metadata=True, favor_precision=True
+    )
+    if doc is None:
+        raise ParseError("no article text found in the HTML page")
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    body = data.get("text") or ""
+    if not body.strip():
+        raise ParseError("no article text found in the HTML page")
+    return RawEntry(
+        key=key,
+        title=data.get("title") or Path(key).stem,
+        url=canonical_url(data.get("url") or ""),
+        text=body,
+        published=_when(data.get("date"), zone),
+    )
+
+
+def _read_pdf(data: bytes, key: str, file: Path) -> RawEntry:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = str((reader.metadata or {}).get("/Title") or "").strip()
+    except (PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise ParseError(f"cannot read PDF {file}: {exc}") from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ParseError(f"PDF {file} has no extractable text (scanned?)")
+    if not title:
+        title = next((ln.strip() for ln in text.split("\n") if ln.strip()), file.stem)[:120]
+    return RawEntry(key=key, title=title, text=text)
+
+
+def read_source(root: Path, configured: str, zone: ZoneInfo) -> tuple[list[RawEntry], list[str]]:
+    """RawEntries for every readable file of a local source; unreadable files warn."""
+    path = resolve_local_path(root, configured)
+    files, warnings = list_files(root, path)
+    base = path if path.is_dir() else path.parent
+    raws: list[RawEntry] = []
+    for file in files:
+        key = file.relative_to(base).as_posix() if file.is_relative_to(base) else file.name
+        try:
+            raws.append(read_file(file, key, zone))
+        except ParseError as exc:
+            warnings.append(f"{file}: {exc}")
+    if files and not raws:
+        raise ParseError(f"none of the {len(files)} files could be read: {warnings[0]}")
+    return raws, warnings
