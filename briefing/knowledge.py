@@ -111,3 +111,27 @@ def stance_vocabulary() -> StanceVocabulary:
 def default_taxonomy() -> Taxonomy:
     taxonomy: Taxonomy = _validate(Taxonomy, "sections.yaml")
     return taxonomy
+
+
+class AssetName(_Entry):
+    """An impact target as the knowledge file names it."""
+
+    key: str
+    zh: str
+    en: str
+
+
+@functools.cache
+def asset_names() -> dict[str, AssetName]:
+    """Every name and alias of an impact target (assets.yaml) → the target.
+
+    Used to give an imported impact line its target key and English name; the analysis
+    stage has its own, richer matcher over the same file.
+    """
+    data = _load("assets.yaml") or {}
+    names: dict[str, AssetName] = {}
+    for entry in data.get("assets", []):
+        asset = AssetName(key=entry["key"], zh=entry["zh"], en=entry["en"])
+        for name in (entry["zh"], entry["en"], *entry.get("aliases", [])):
+            names.setdefault(str(name), asset)
+    return names

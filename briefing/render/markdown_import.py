@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from briefing.errors import ImportFormatError
-from briefing.knowledge import default_taxonomy, stance_vocabulary
+from briefing.knowledge import asset_names, default_taxonomy, stance_vocabulary
 from briefing.model import Briefing, Impact, Item, Section, Text
 from briefing.render.markdown import (
     IMPACT_PREFIX,
@@ -55,6 +55,7 @@ _NOTE = re.compile(r"^(?P<label>投资启示|投资建议|操作建议|Takeaway)
 _PAREN = re.compile(r"^(?P<target>[^（(：:*]{1,24})（(?P<stance>[^）]{1,12})）(?P<reason>.*)$")
 _BOLD = re.compile(r"^\*\*(?P<prefix>对)?(?P<target>[^*：:]{1,24})\*\*(?P<colon>[：:])(?P<rest>.*)$")
 _COLON = re.compile(r"^(?P<prefix>对)?(?P<target>[^：:*]{1,24})(?P<colon>[：:])(?P<rest>.*)$")
+_NOTE_LABELS = {"投资启示": "Takeaway", "投资建议": "Investment advice", "操作建议": "Trading advice"}
 _SEPS = ("。", "，", "；", "、", ". ", ",")
 
 
@@ -274,16 +275,27 @@ class _BodyReader:
             item.layout.pop(key, None)
 
 
+def _target(name: str) -> tuple[Text, str | None]:
+    """A target's text and key; a known asset also gets its English name."""
+    asset = asset_names().get(name)
+    if asset is None:
+        return Text(zh=name), None
+    return Text(zh=name, en=asset.en), asset.key
+
+
 def parse_impact(text: str) -> Impact:
     """One line of an impact block, in any of the ways posts write it."""
     if note := _NOTE.match(text):
-        layout = {} if note["colon"] == "：" else {"colon": note["colon"]}
-        return Impact(kind="note", target=Text(zh=note["label"]), reason=Text(zh=note["reason"]), layout=layout)
+        label = Text(zh=note["label"], en=_NOTE_LABELS.get(note["label"], ""))
+        hints = {} if note["colon"] == "：" else {"colon": note["colon"]}
+        return Impact(kind="note", target=label, reason=Text(zh=note["reason"]), layout=hints)
     vocabulary = stance_vocabulary()
     paren = _PAREN.match(text)
     if paren and (word := vocabulary.lookup(paren["stance"])) and word.zh == paren["stance"]:
+        target, key = _target(paren["target"])
         return Impact(
-            target=Text(zh=paren["target"].strip()),
+            target=target,
+            target_key=key,
             stance=word.stance,
             horizon=word.horizon,
             stance_text=Text(zh=paren["stance"]),
@@ -303,15 +315,17 @@ def parse_impact(text: str) -> Impact:
         layout["prefix"] = match["prefix"] or ""
     rest = match["rest"]
     word = vocabulary.match_prefix(rest)
+    target, key = _target(match["target"])
     if word is None or word.zh != rest[: len(word.zh)]:
-        return Impact(target=Text(zh=match["target"]), reason=Text(zh=rest), layout=layout)
+        return Impact(target=target, target_key=key, reason=Text(zh=rest), layout=layout)
     stance_text, remainder = rest[: len(word.zh)], rest[len(word.zh) :]
     sep = next((s for s in _SEPS if remainder.startswith(s)), "")
     reason = remainder[len(sep) :]
     if sep != (IMPACT_SEP if reason else ""):
         layout["sep"] = sep
     return Impact(
-        target=Text(zh=match["target"]),
+        target=target,
+        target_key=key,
         stance=word.stance,
         horizon=word.horizon,
         stance_text=Text(zh=stance_text),
