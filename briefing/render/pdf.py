@@ -7,14 +7,13 @@ Safety (RELIABILITY.md C #29-#32, F #50):
   ``.invalid`` host) and refuses everything else *without* touching the network or the
   disk: remote and ``file:`` images, ``@import``s and attachments are dropped, never
   fetched. (WeasyPrint 70's default fetcher reads local files and the network.)
-- WeasyPrint runs in a child process with a deadline; a hang (pathological CSS) or a crash
-  becomes a `RenderError` and the child is killed. `FatalURLFetchingError` is a
-  `BaseException`, so the child catches `BaseException` explicitly.
+- WeasyPrint runs in a worker process with a deadline; a hang (pathological CSS) or a
+  crash becomes a `RenderError` and the worker is killed. `FatalURLFetchingError` is a
+  `BaseException`, so the worker catches `BaseException` explicitly.
 
-Speed: children are forked from a *forkserver* that has already imported WeasyPrint and
-rendered a tiny page, so a PDF costs a fork plus the layout itself (no interpreter start,
-no imports). Fonts (Noto CJK) are system fonts found by fontconfig: WeasyPrint subsets
-them with HarfBuzz (Debian's libharfbuzz-subset0; without it a CJK PDF takes ~15 s).
+Fonts: Noto CJK are system fonts found by fontconfig; WeasyPrint subsets them with
+HarfBuzz (Debian's libharfbuzz-subset0; without it a CJK PDF takes ~15 s). Speed: see
+"the worker process" below.
 
 Determinism: no creation/modification dates (the page has no ``dcterms.created``), no
 PDF identifier, a fixed Producer; the same briefing gives the same bytes.
@@ -22,13 +21,22 @@ PDF identifier, a fixed Producer; the same briefing gives the same bytes.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import mimetypes
-import multiprocessing
-import multiprocessing.connection
+import os
+import pickle
+import select
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from briefing.errors import RenderError
 from briefing.model import Briefing
@@ -37,7 +45,6 @@ from briefing.render.html import ASSETS_DIR, render_html
 ASSET_BASE = "https://assets.briefing.invalid/"
 """Where the PDF's HTML finds our stylesheet; only `SafeFetcher` answers for this host."""
 
-_WORKER_MODULE = "briefing.render.pdf"
 _LOG = logging.getLogger(__name__)
 
 
@@ -108,78 +115,189 @@ def write_pdf_bytes(html: str) -> tuple[bytes, list[str]]:
     return pdf, list(fetcher.refused)
 
 
-# ---------------------------------------------------------------- the child process
+# ---------------------------------------------------------------- the worker process
+#
+# WeasyPrint runs in a long-lived worker process (one per parent), started on first use
+# and warmed with a tiny CJK page, so each PDF costs only its layout (~0.7 s for 20 items;
+# a cold process needs ~1.2 s more for imports, fontconfig and font loading). A worker that
+# misses its deadline or dies is killed (its whole process group) and replaced on the
+# next call. It is a plain `python -c` child, not multiprocessing: multiprocessing's
+# spawn/forkserver re-import the caller's __main__, a trap for scripts that call us.
+#
+# Protocol over the worker's stdin/stdout: a request is a length-prefixed UTF-8 HTML
+# document; a reply is a length-prefixed pickle of ("ok", pdf, refused) or ("error", msg).
+
+_HEADER = struct.Struct(">Q")
+_WORKER_CODE = "from briefing.render.pdf import _worker_main; _worker_main()"
 
 
-def _child(conn: multiprocessing.connection.Connection, html: str) -> None:
-    """Runs in the forked child: render and send ("ok", bytes) or ("error", message)."""
+def _read_exact(stream: BinaryIO, size: int) -> bytes | None:
+    chunks, remaining = [], size
+    while remaining:
+        chunk = stream.read(remaining)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def _worker_main() -> None:
+    """The worker's loop: read HTML documents from stdin, write replies to stdout."""
+    # Keep the protocol channel private: anything a library prints goes to stderr.
+    channel = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    requests = sys.stdin.buffer
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    try:
-        pdf, refused = write_pdf_bytes(html)
-        conn.send(("ok", pdf, refused))
-    except BaseException as exc:  # FatalURLFetchingError is a BaseException (RELIABILITY F #50)
-        conn.send(("error", f"{type(exc).__name__}: {exc}", []))
-    finally:
-        conn.close()
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    # Warm up (imports, fontconfig, font files) only while idle: with a request already
+    # waiting, the warm-up would only delay it.
+    if not select.select([requests], [], [], 0)[0]:
+        try:
+            write_pdf_bytes(_WARM_UP_PAGE)
+        except Exception:  # a broken install shows up in the first real render, with its message
+            pass
+    while True:
+        header = _read_exact(requests, _HEADER.size)
+        if header is None:
+            return  # the parent has gone: stdin closed
+        body = _read_exact(requests, _HEADER.unpack(header)[0])
+        if body is None:
+            return
+        reply: tuple[Any, ...]
+        try:
+            pdf, refused = write_pdf_bytes(body.decode("utf-8"))
+            reply = ("ok", pdf, refused)
+        except BaseException as exc:  # FatalURLFetchingError is a BaseException (F #50)
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            reply = ("error", f"{type(exc).__name__}: {exc}")
+        data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        channel.write(_HEADER.pack(len(data)) + data)
+        channel.flush()
 
 
-def _warm_up() -> None:
-    """Imported into the forkserver: load WeasyPrint, Pango and fontconfig once for all PDFs."""
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    try:
-        write_pdf_bytes('<html lang="zh-CN"><body><b>预热</b> warm-up</body></html>')
-    except Exception:  # a broken install shows up in the real render, with its message
-        _LOG.debug("PDF warm-up failed", exc_info=True)
+_WARM_UP_PAGE = (
+    '<html lang="zh-CN"><head><link rel="stylesheet" href="briefing.css"></head>'
+    "<body><h1>预热 Warm-up</h1><p><b>时间：</b>2026 <span class=\"badge stance-bullish\">利多</span>"
+    "</p></body></html>"
+)
 
 
-_context_lock = threading.Lock()
-_context: Any = None
+class _Worker:
+    """The parent's handle on one worker process."""
+
+    def __init__(self) -> None:
+        self._stderr = tempfile.TemporaryFile()
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_CODE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
+            start_new_session=True,  # its own process group, so a kill takes everything
+        )
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def render(self, html: str, timeout: float) -> tuple[bytes, list[str]]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        body = html.encode("utf-8")
+        try:
+            self.process.stdin.write(_HEADER.pack(len(body)) + body)
+            self.process.stdin.flush()
+        except (BrokenPipeError, OSError) as exc:
+            raise RenderError(f"PDF rendering failed: the WeasyPrint worker died{self._why()}") from exc
+        header = self._read(self.process.stdout.fileno(), _HEADER.size, deadline, timeout)
+        reply = pickle.loads(
+            self._read(self.process.stdout.fileno(), _HEADER.unpack(header)[0], deadline, timeout)
+        )
+        if reply[0] != "ok":
+            raise RenderError(f"PDF rendering failed: {reply[1]}")
+        return reply[1], reply[2]
+
+    def _read(self, fd: int, size: int, deadline: float, timeout: float) -> bytes:
+        chunks: list[bytes] = []
+        while size:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(remaining, 0))
+            if not ready:
+                self.kill()
+                raise RenderError(
+                    f"PDF rendering timed out after {timeout:g} s: the WeasyPrint worker was killed"
+                )
+            chunk = os.read(fd, min(size, 1 << 20))
+            if not chunk:
+                self.kill()
+                raise RenderError(f"PDF rendering failed: the WeasyPrint worker died{self._why()}")
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def _why(self) -> str:
+        code = self.process.wait(5) if self.process.poll() is None else self.process.returncode
+        self._stderr.seek(0)
+        tail = self._stderr.read()[-400:].decode("utf-8", "replace").strip().splitlines()
+        return f" (exit code {code}{': ' + tail[-1] if tail else ''})"
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.close()
+
+    def close(self) -> None:
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        self._stderr.close()
 
 
-def _mp_context() -> Any:
-    """A forkserver context whose server has imported and warmed WeasyPrint."""
-    global _context
-    with _context_lock:
-        if _context is None:
-            if "forkserver" in multiprocessing.get_all_start_methods():
-                ctx = multiprocessing.get_context("forkserver")
-                # The preload runs `_warmup` at import time of this helper module name.
-                ctx.set_forkserver_preload([_WORKER_MODULE, "briefing.render._pdf_warm"])
-            else:  # pragma: no cover - not Linux
-                ctx = multiprocessing.get_context("spawn")
-            _context = ctx
-        return _context
+_worker_lock = threading.Lock()
+_worker: _Worker | None = None
+
+
+def _shutdown_worker() -> None:
+    global _worker
+    if _worker is not None:
+        _worker.close()  # closing stdin ends the worker's loop
+        _worker = None
+
+
+atexit.register(_shutdown_worker)
+
+
+def prewarm() -> None:
+    """Start the WeasyPrint worker now (it warms up while the caller does other work)."""
+    global _worker
+    with _worker_lock:
+        if _worker is None or not _worker.alive():
+            _worker = _Worker()
 
 
 def render_pdf_from_html(html: str, *, timeout: float = 60) -> bytes:
-    """`html` → PDF bytes in a child process; `RenderError` on failure or after `timeout` s."""
-    ctx = _mp_context()
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(sender, html), daemon=True)
-    try:
-        process.start()
-        sender.close()
-        if not receiver.poll(timeout):
-            raise RenderError(
-                f"PDF rendering timed out: no result after {timeout:g} s; the child was killed"
-            )
+    """`html` → PDF bytes in the worker process; `RenderError` on failure or after `timeout` s."""
+    global _worker
+    with _worker_lock:
+        if _worker is None or not _worker.alive():
+            _worker = _Worker()
+        worker = _worker
         try:
-            status, payload, refused = receiver.recv()
-        except EOFError as exc:
-            process.join(5)
-            raise RenderError(
-                f"PDF rendering failed: the WeasyPrint process died (exit code {process.exitcode})"
-            ) from exc
-    finally:
-        receiver.close()
-        if process.is_alive():
-            process.kill()
-        process.join(5)
-    if status != "ok":
-        raise RenderError(f"PDF rendering failed: {payload}")
+            pdf, refused = worker.render(html, timeout)
+        except RenderError:
+            if not worker.alive():
+                _worker = None
+            raise
     if refused:
         _LOG.info("PDF: refused %d URL(s), e.g. %s", len(refused), refused[0][:120])
-    pdf: bytes = payload
     return pdf
 
 
