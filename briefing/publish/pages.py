@@ -1,0 +1,467 @@
+"""The site's own pages and files: language chooser, index + archive, day-page bar and
+head tags, Atom feeds and the sitemap.
+
+Pure functions of display data (`DayInfo`) and settings: no file I/O, no clock, so the
+same inputs give byte-identical files. Day pages themselves come from
+`briefing.render.html.render_html`; this module only adds what a *site* needs around
+them (canonical URL, hreflang alternates, Open Graph, a bar back to the archive).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from zoneinfo import ZoneInfo
+
+import yaml
+from babel.dates import format_skeleton
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from briefing.publish.settings import SiteSettings
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "site"
+_LOCALE = {"zh": "zh_Hans_CN", "en": "en", "zh-Hant": "zh_Hant_HK"}
+_HTML_LANG = {"zh": "zh-CN", "en": "en", "zh-Hant": "zh-Hant"}
+_OG_LOCALE = {"zh": "zh_CN", "en": "en_US", "zh-Hant": "zh_HK"}
+FILE_TYPES = {
+    "md": ("briefing.md", "text/markdown", "Markdown"),
+    "pdf": ("briefing.pdf", "application/pdf", "PDF"),
+    "json": ("briefing.json", "application/json", "JSON"),
+}
+
+
+def edition_slug(edition: str) -> str:
+    """The folder of an edition: zh, en, zh-hant."""
+    return edition.lower()
+
+
+def html_lang(edition: str) -> str:
+    return _HTML_LANG[edition]
+
+
+@dataclass(frozen=True)
+class DayInfo:
+    """What the index, feed and sitemap need to know about one published day."""
+
+    date: dt.date
+    items: int
+    titles: dict[str, str]
+    summaries: dict[str, list[str]] = field(default_factory=dict)
+    cover: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "items": self.items,
+            "titles": self.titles,
+            "summaries": self.summaries,
+            "cover": self.cover,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DayInfo:
+        return cls(
+            date=dt.date.fromisoformat(data["date"]),
+            items=int(data["items"]),
+            titles=dict(data["titles"]),
+            summaries={k: list(v) for k, v in data.get("summaries", {}).items()},
+            cover=data.get("cover"),
+        )
+
+
+# ------------------------------------------------------------------ words and templates
+
+
+@functools.cache
+def _labels_data() -> dict[str, dict[str, str]]:
+    data: dict[str, dict[str, str]] = yaml.safe_load(
+        (TEMPLATES_DIR / "labels.yaml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@functools.cache
+def site_labels(edition: str) -> dict[str, str]:
+    """Interface words of the site pages for an edition."""
+    if edition == "zh-Hant":
+        from briefing.render.i18n import to_traditional
+
+        words = {k: to_traditional(v) for k, v in _labels_data()["zh"].items()}
+        words["language_name"] = "繁體中文"
+        return words
+    return dict(_labels_data()["en" if edition == "en" else "zh"])
+
+
+@functools.cache
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def month_label(day: dt.date, edition: str) -> str:
+    return format_skeleton("yMMMM", day, locale=_LOCALE[edition])
+
+
+def day_label(day: dt.date, edition: str) -> str:
+    return format_skeleton("MMMd", day, locale=_LOCALE[edition])
+
+
+def long_date(day: dt.date, edition: str) -> str:
+    return format_skeleton("yMMMMd", day, locale=_LOCALE[edition])
+
+
+# ------------------------------------------------------------------ URLs
+
+
+class Urls:
+    """Canonical (absolute) and relative addresses of the site's pages."""
+
+    def __init__(self, settings: SiteSettings) -> None:
+        self.base = settings.base_url
+        self.languages = list(settings.languages)
+        self.default = settings.default_lang
+
+    def lang_index(self, edition: str) -> str:
+        return f"{self.base}{edition_slug(edition)}/"
+
+    def day(self, edition: str, day: dt.date) -> str:
+        return f"{self.base}{edition_slug(edition)}/{day.isoformat()}/"
+
+    def feed(self, edition: str) -> str:
+        return f"{self.base}{edition_slug(edition)}/feed.xml"
+
+    def alternates(self, url_for: Any) -> list[tuple[str, str]]:
+        """(hreflang, absolute URL) for every edition, then x-default."""
+        pairs = [(html_lang(e), url_for(e)) for e in self.languages]
+        pairs.append(("x-default", url_for(self.default)))
+        return pairs
+
+
+def head_tags(
+    *,
+    canonical: str,
+    alternates: Sequence[tuple[str, str]],
+    title: str,
+    description: str,
+    edition: str,
+    languages: Sequence[str],
+    site_name: str,
+    og_type: str,
+    image: str | None = None,
+    feed_href: str | None = None,
+    feed_title: str | None = None,
+) -> Markup:
+    """canonical, hreflang alternates, Open Graph and feed links for a page's <head>."""
+    e = escape
+    out = [f'<link rel="canonical" href="{e(canonical)}">']
+    out += [f'<link rel="alternate" hreflang="{e(lang)}" href="{e(url)}">' for lang, url in alternates]
+    if feed_href:
+        out.append(
+            f'<link rel="alternate" type="application/atom+xml" title="{e(feed_title or site_name)}" href="{e(feed_href)}">'
+        )
+    og = [
+        ("og:type", og_type),
+        ("og:site_name", site_name),
+        ("og:title", title),
+        ("og:description", description),
+        ("og:url", canonical),
+        ("og:locale", _OG_LOCALE[edition]),
+    ]
+    og += [("og:locale:alternate", _OG_LOCALE[x]) for x in languages if x != edition]
+    if image:
+        og.append(("og:image", image))
+    out += [f'<meta property="{e(k)}" content="{e(v)}">' for k, v in og]
+    out.append('<meta name="twitter:card" content="summary">')
+    return Markup("\n".join(out))
+
+
+# ------------------------------------------------------------------ pages
+
+
+def _choices(settings: SiteSettings, prefix: str, current: str | None = None) -> list[dict[str, Any]]:
+    return [
+        {
+            "edition": e,
+            "name": site_labels(e)["language_name"],
+            "prompt": site_labels(e)["choose_language"],
+            "html_lang": html_lang(e),
+            "href": f"{prefix}{edition_slug(e)}/index.html",
+            "default": e == settings.default_lang,
+        }
+        for e in settings.languages
+        if e != current
+    ]
+
+
+def chooser_page(settings: SiteSettings, days: Sequence[DayInfo]) -> str:
+    """out/index.html: the language chooser (and, by setting, a redirect)."""
+    urls = Urls(settings)
+    default = settings.default_lang
+    choices = _choices(settings, "")
+    choices.sort(key=lambda c: not c["default"])
+    redirect_map: dict[str, str] = {}
+    for c in choices:
+        tag = c["html_lang"].lower()
+        redirect_map.setdefault(tag, c["href"])
+        redirect_map.setdefault(tag.split("-")[0], c["href"])
+    if "zh-Hant" in settings.languages:
+        for tag in ("zh-tw", "zh-hk", "zh-mo"):
+            redirect_map[tag] = f"{edition_slug('zh-Hant')}/index.html"
+    names = " / ".join(settings.name_for(e) for e in settings.languages)
+    page = {
+        "kind": "chooser",
+        "html_lang": html_lang(default),
+        "title": names,
+        "description": names,
+        "assets": "assets/",
+        "head": head_tags(
+            canonical=settings.base_url,
+            alternates=urls.alternates(urls.lang_index),
+            title=names,
+            description=names,
+            edition=default,
+            languages=settings.languages,
+            site_name=settings.name_for(default),
+            og_type="website",
+        ),
+        "heading": names,
+        "choices": choices,
+        "redirect": settings.chooser if days else "none",
+        "redirect_map": redirect_map,
+        "default_href": f"{edition_slug(default)}/index.html",
+    }
+    return environment().get_template("chooser.html.j2").render(page=page)
+
+
+def _downloads(formats: Sequence[str], prefix: str) -> list[dict[str, str]]:
+    return [
+        {"href": prefix + FILE_TYPES[f][0], "type": FILE_TYPES[f][1], "label": FILE_TYPES[f][2]}
+        for f in ("md", "pdf", "json")
+        if f in formats
+    ]
+
+
+def lang_index_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo]) -> str:
+    """out/{lang}/index.html: the latest briefing on top, then the archive by month."""
+    urls = Urls(settings)
+    words = site_labels(edition)
+    ordered = sorted(days, key=lambda d: d.date, reverse=True)
+    latest = None
+    if ordered:
+        top = ordered[0]
+        latest = {
+            "date": top.date.isoformat(),
+            "date_text": long_date(top.date, edition),
+            "title": top.titles.get(edition, ""),
+            "summary": top.summaries.get(edition, []),
+            "href": f"{top.date.isoformat()}/index.html",
+            "downloads": _downloads(settings.formats, f"{top.date.isoformat()}/"),
+        }
+    months = []
+    for (year, month), group in groupby(ordered, key=lambda d: (d.date.year, d.date.month)):
+        entries = list(group)
+        months.append(
+            {
+                "anchor": f"m-{year:04d}-{month:02d}",
+                "label": month_label(entries[0].date, edition),
+                "days": [
+                    {
+                        "date": d.date.isoformat(),
+                        "date_text": day_label(d.date, edition),
+                        "title": d.titles.get(edition, ""),
+                        "href": f"{d.date.isoformat()}/index.html",
+                        "count_text": words["items"].format(count=d.items),
+                    }
+                    for d in entries
+                ],
+            }
+        )
+    site_name = settings.name_for(edition)
+    description = latest["title"] if latest else site_name
+    page = {
+        "kind": "lang-index",
+        "html_lang": html_lang(edition),
+        "title": f"{site_name} · {words['archive']}",
+        "description": description,
+        "assets": "../assets/",
+        "head": head_tags(
+            canonical=urls.lang_index(edition),
+            alternates=urls.alternates(urls.lang_index),
+            title=site_name,
+            description=str(description),
+            edition=edition,
+            languages=settings.languages,
+            site_name=site_name,
+            og_type="website",
+            feed_href="feed.xml",
+        ),
+        "site_name": site_name,
+        "labels": words,
+        "others": _choices(settings, "../", current=edition),
+        "latest": latest,
+        "months": months,
+    }
+    return environment().get_template("lang_index.html.j2").render(page=page)
+
+
+_HEAD_END = re.compile(r"</head\s*>", re.I)
+_BODY_START = re.compile(r"<body\b[^>]*>", re.I)
+
+
+def decorate_day_page(html: str, settings: SiteSettings, edition: str, info: DayInfo) -> str:
+    """Add the site's head tags and the bar back to the archive to a render_html page."""
+    urls = Urls(settings)
+    site_name = settings.name_for(edition)
+    title = info.titles.get(edition, "")
+    summary = info.summaries.get(edition, [])
+    head = head_tags(
+        canonical=urls.day(edition, info.date),
+        alternates=urls.alternates(lambda e: urls.day(e, info.date)),
+        title=title,
+        description=" ".join(summary[:3]) or title,
+        edition=edition,
+        languages=settings.languages,
+        site_name=site_name,
+        og_type="article",
+        image=info.cover,
+        feed_href="../feed.xml",
+    )
+    head = Markup(f'{head}\n<meta property="article:published_time" content="{info.date.isoformat()}">')
+    head += Markup('\n<link rel="stylesheet" href="../../assets/site/site.css">\n')
+    nav = environment().get_template("day_nav.html.j2").render(
+        nav={
+            "site_name": site_name,
+            "labels": site_labels(edition),
+            "others": [
+                {**c, "href": f"../../{edition_slug(c['edition'])}/{info.date.isoformat()}/index.html"}
+                for c in _choices(settings, "../../", current=edition)
+            ],
+            "downloads": _downloads(settings.formats, ""),
+        }
+    )
+    head_match = _HEAD_END.search(html)
+    body_match = _BODY_START.search(html)
+    if not head_match or not body_match:
+        raise ValueError("render_html gave a page without <head> or <body>")
+    # Plain str joins: adding a Markup to a str would escape the page.
+    return "".join(
+        [
+            html[: head_match.start()],
+            str(head),
+            html[head_match.start() : body_match.end()],
+            "\n",
+            str(nav),
+            html[body_match.end() :],
+        ]
+    )
+
+
+# ------------------------------------------------------------------ feed and sitemap
+
+
+@functools.cache
+def _feed_markdown() -> MarkdownIt:
+    return MarkdownIt("js-default", {"html": False})
+
+
+def markdown_body_html(markdown: str) -> str:
+    """A post's body (no front matter, no footer, no '# title') as an HTML fragment."""
+    text = markdown
+    if text.startswith("---\n"):
+        end = text.find("\n---\n", 4)
+        if end != -1:
+            text = text[end + 5 :]
+    cut = text.rfind("\n---\n")
+    if cut != -1:
+        text = text[:cut]
+    lines = text.lstrip("\n").split("\n")
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return _feed_markdown().render("\n".join(lines)).strip()
+
+
+def atom_feed(
+    settings: SiteSettings,
+    edition: str,
+    entries: Sequence[tuple[DayInfo, str]],
+    timezone: str,
+) -> bytes:
+    """out/{lang}/feed.xml: newest first, full content; deterministic (no build time)."""
+    from feedgen.feed import FeedGenerator
+
+    urls = Urls(settings)
+    zone = ZoneInfo(timezone)
+    site_name = settings.name_for(edition)
+    fg = FeedGenerator()
+    fg.id(urls.lang_index(edition))
+    fg.title(site_name)
+    fg.link(href=urls.lang_index(edition), rel="alternate")
+    fg.link(href=urls.feed(edition), rel="self")
+    fg.language(html_lang(edition))
+    fg.author({"name": site_name})
+    ordered = sorted(entries, key=lambda pair: pair[0].date, reverse=True)
+    newest = ordered[0][0].date if ordered else dt.date(1970, 1, 1)
+    fg.updated(dt.datetime.combine(newest, dt.time(), zone))
+    for info, body_html in ordered:
+        fe = fg.add_entry(order="append")
+        fe.id(urls.day(edition, info.date))
+        fe.title(info.titles.get(edition, info.date.isoformat()))
+        fe.link(href=urls.day(edition, info.date), rel="alternate")
+        moment = dt.datetime.combine(info.date, dt.time(), zone)
+        fe.updated(moment)
+        fe.published(moment)
+        summary = info.summaries.get(edition, [])
+        if summary:
+            fe.summary("\n".join(summary))
+        fe.content(body_html, type="html")
+    data: bytes = fg.atom_str(pretty=True)
+    return data
+
+
+def sitemap(settings: SiteSettings, days: Sequence[DayInfo]) -> bytes:
+    """out/sitemap.xml: the chooser, each language index and each day page, with alternates."""
+    urls = Urls(settings)
+    ordered = sorted(days, key=lambda d: d.date, reverse=True)
+    lastmod = ordered[0].date.isoformat() if ordered else None
+    rows: list[tuple[str, str | None, list[tuple[str, str]]]] = [
+        (settings.base_url, lastmod, urls.alternates(urls.lang_index))
+    ]
+    for e in settings.languages:
+        rows.append((urls.lang_index(e), lastmod, urls.alternates(urls.lang_index)))
+    for d in ordered:
+        for e in settings.languages:
+            rows.append(
+                (urls.day(e, d.date), d.date.isoformat(), urls.alternates(lambda x, d=d: urls.day(x, d.date)))
+            )
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for loc, mod, alternates in rows:
+        out.append("  <url>")
+        out.append(f"    <loc>{xml_escape(loc)}</loc>")
+        if mod:
+            out.append(f"    <lastmod>{mod}</lastmod>")
+        for lang, href in alternates:
+            out.append(
+                f'    <xhtml:link rel="alternate" hreflang="{xml_escape(lang)}" href="{xml_escape(href)}"/>'
+            )
+        out.append("  </url>")
+    out.append("</urlset>")
+    return ("\n".join(out) + "\n").encode("utf-8")
