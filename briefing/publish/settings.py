@@ -24,7 +24,7 @@ class SiteSettings(BaseModel):
         description="site name per edition (zh-Hant falls back to zh, converted)",
     )
     languages: list[SiteLang] = Field(
-        default_factory=lambda: ["zh", "en"], description="editions published, in menu order"
+        default_factory=lambda: list[SiteLang](["zh", "en"]), description="editions published, in menu order"
     )
     default_lang: SiteLang = Field("zh", description="edition the language chooser prefers")
     chooser: Literal["browser", "default", "none"] = Field(
@@ -33,7 +33,7 @@ class SiteSettings(BaseModel):
     )
     out: str = Field("out", description="output folder (a symlink to the live release)")
     formats: list[Format] = Field(
-        default_factory=lambda: ["html", "md", "json", "pdf"],
+        default_factory=lambda: list[Format](["html", "md", "json", "pdf"]),
         description="files written per day and edition",
     )
     pdf_timeout: float = Field(60.0, gt=0, description="seconds one PDF may take")

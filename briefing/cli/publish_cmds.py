@@ -1,0 +1,141 @@
+"""`briefing site`, `briefing check`, `briefing nightly`, `briefing serve`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from briefing.cli.options import DATE, config_option
+from briefing.config import Config
+
+_FORMATS = ("html", "md", "json", "pdf")
+
+
+def _formats(config: Config, no_pdf: bool) -> list[str] | None:
+    if not no_pdf:
+        return None
+    return [f for f in config.site.formats if f != "pdf"]
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder, a symlink to the live release (default: site.out, ./out).")
+@click.option("--hugo", "hugo_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write Hugo/Hexo posts to DIR/content/posts/{date}[.lang].md.")
+@click.option("--no-pdf", is_flag=True, help="Skip PDFs this time (faster; same as leaving pdf out of site.formats).")
+@config_option
+def site(out: Path | None, hugo_dir: Path | None, no_pdf: bool, config: Config) -> None:
+    """Publish the static site from the stored briefings (atomic, incremental)."""
+    from briefing.publish.site import build_site, options_from_config
+    from briefing.store import Store
+
+    options = options_from_config(config, formats=_formats(config, no_pdf))
+    target = out or config.resolve(config.site.out)
+    with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
+        report = build_site(store, options, target, hugo_dir=hugo_dir)
+    click.echo(report.summary_line())
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--date", "day", type=DATE, default=None,
+              help="Expected briefing date (default: the date in each file name, if any).")
+@click.option("--min-items", type=click.IntRange(min=0), default=None,
+              help="Fewest items a post may have (default: site.min_items).")
+@config_option
+def check(paths: tuple[Path, ...], day: dt.date | None, min_items: int | None, config: Config) -> None:
+    """Run the publish gate on posts (FILE.md, briefing JSON, or a DIR of them).
+
+    Prints each problem with its place (file:line) and exits 1 if there is any.
+    """
+    from briefing.model import Briefing
+    from briefing.publish.gate import check_briefing, check_markdown
+
+    minimum = config.site.min_items if min_items is None else min_items
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.suffix in (".md", ".json") and p.is_file())
+        else:
+            files.append(path)
+    if not files:
+        raise click.UsageError("no .md or .json posts found in the given paths")
+    total = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".json":
+            try:
+                briefing = Briefing.from_json(text)
+            except ValueError as exc:
+                click.echo(f"{path}: not a briefing JSON: {exc}".splitlines()[0])
+                total += 1
+                continue
+            problems = [
+                type(p)(f"{path}: {p.place}", p.rule, p.message)
+                for p in check_briefing(briefing, expected_date=day, min_items=minimum,
+                                        languages=config.site.languages)
+            ]
+        else:
+            problems = check_markdown(text, name=str(path), expected_date=day, min_items=minimum)
+        for problem in problems:
+            click.echo(str(problem))
+        total += len(problems)
+    if total:
+        click.echo(f"{total} problems in {len(files)} posts", err=True)
+        click.get_current_context().exit(1)
+    click.echo(f"{len(files)} posts checked: no problems")
+
+
+@click.command()
+@click.option("--date", "day", type=DATE, default=None,
+              help="The day to build (default: today in settings.timezone).")
+@click.option("--wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="If another nightly holds the lock, wait up to SECONDS instead of exiting 75.")
+@click.option("--strict", is_flag=True, help="Exit 3 when the briefing is degraded (e.g. the LLM fell back).")
+@click.option("--no-fetch", is_flag=True, help="Build from what is already stored; fetch nothing.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: site.out).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success (not even the summary line).")
+@config_option
+@click.pass_context
+def nightly(ctx: click.Context, day: dt.date | None, wait: float | None, strict: bool,
+            no_fetch: bool, out: Path | None, quiet: bool, config: Config) -> None:
+    """Fetch, build the day, gate it and publish, under a lock.
+
+    Exit codes: 0 ok, 1 failed (the last good site stays live), 2 usage,
+    3 degraded under --strict, 75 another run holds the lock.
+    """
+    from briefing.publish.nightly import ExitCode, run_nightly, today_in
+
+    today = today_in(config.settings.timezone)
+    if day is not None and day > today:
+        raise click.BadParameter(
+            f"{day.isoformat()} is in the future (today is {today.isoformat()} in "
+            f"{config.settings.timezone}): pass a past or today's date", param_hint="--date")
+    result = run_nightly(config, day=day, out=out, wait=wait, strict=strict, fetch=not no_fetch)
+    if result.exit_code in (ExitCode.OK, ExitCode.DEGRADED):
+        if not quiet:
+            click.echo(result.summary)
+    else:
+        click.echo(result.summary, err=True)
+    ctx.exit(int(result.exit_code))
+
+
+@click.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder to build and serve (default: site.out).")
+@click.option("--pdf/--no-pdf", default=False, show_default=True, help="Also render PDFs on each rebuild.")
+@click.option("--watch", "extra", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Also rebuild when files under PATH change (repeatable).")
+@config_option
+def serve(port: int, out: Path | None, pdf: bool, extra: tuple[Path, ...], config: Config) -> None:
+    """Preview the site on http://127.0.0.1:PORT/, rebuilding when the store or templates change."""
+    from briefing.publish.serve import serve_site
+
+    serve_site(config, port=port, out=out, pdf=pdf, extra_watch=list(extra),
+               echo=lambda line: click.echo(line, err=True))
