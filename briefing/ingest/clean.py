@@ -28,15 +28,46 @@ _CAPTION = re.compile(
     r"|^\s*(?:Source|Sources|Chart|Figure)\s*\d*\s*:\s",
     re.I,
 )
-_IMAGE_NOTE = re.compile(r"^.{0,30}[（(](?:资料图|資料圖|图|圖|网上截图|網上截圖|图片来源.*)[)）]\s*$")
+_IMAGE_NOTE = re.compile(
+    r"^.{0,30}[（(](?:资料图|資料圖|图|圖|网上截图|網上截圖|图片来源.*)[)）]\s*$"
+)
 
 _CUT_MARKERS = {
-    "相关内容", "相關內容", "相关阅读", "相關閱讀", "相关新闻", "相關新聞", "相关文章",
-    "相關文章", "热门资讯", "熱門資訊", "热门文章", "熱門文章", "热门推荐", "熱門推薦",
-    "推荐阅读", "推薦閱讀", "延伸阅读", "延伸閱讀", "猜你喜欢", "猜你喜歡", "更多阅读",
-    "更多閱讀", "今日推荐", "精彩推荐", "related", "related articles", "related stories",
-    "related news", "related content", "read more", "more stories", "recommended",
-    "you may also like", "most popular", "trending",
+    "相关内容",
+    "相關內容",
+    "相关阅读",
+    "相關閱讀",
+    "相关新闻",
+    "相關新聞",
+    "相关文章",
+    "相關文章",
+    "热门资讯",
+    "熱門資訊",
+    "热门文章",
+    "熱門文章",
+    "热门推荐",
+    "熱門推薦",
+    "推荐阅读",
+    "推薦閱讀",
+    "延伸阅读",
+    "延伸閱讀",
+    "猜你喜欢",
+    "猜你喜歡",
+    "更多阅读",
+    "更多閱讀",
+    "今日推荐",
+    "精彩推荐",
+    "related",
+    "related articles",
+    "related stories",
+    "related news",
+    "related content",
+    "read more",
+    "more stories",
+    "recommended",
+    "you may also like",
+    "most popular",
+    "trending",
 }
 _PLEA = re.compile(
     r"订阅|訂閱|订户|訂戶|扫码关注|掃碼關注|关注我们|關注我們|请加入|請加入|长按识别|長按識別|"

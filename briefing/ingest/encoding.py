@@ -11,6 +11,7 @@ windows-1252, as browsers do (so `Café — Zürich` keeps its dash).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import functools
 import re
 import unicodedata
@@ -110,16 +111,12 @@ def _common_han() -> frozenset[str]:
     chars: set[str] = set()
     for lead in range(0xB0, 0xF8):
         for trail in range(0xA1, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes((lead, trail)).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
     for lead in range(0xA4, 0xC7):
         for trail in [*range(0x40, 0x7F), *range(0xA1, 0xFF)]:
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(bytes((lead, trail)).decode("big5"))
-            except UnicodeDecodeError:
-                pass
     return frozenset(chars)
 
 
@@ -133,9 +130,12 @@ def plausibility(text: str) -> float:
             continue
         total += 1
         cat = unicodedata.category(ch)
-        if ch == "\ufffd" or cat in ("Cc", "Co", "Cn", "Cs"):
-            bad += 1
-        elif "\u3400" <= ch <= "\u9fff" and ch not in common:
+        if (
+            ch == "\ufffd"
+            or cat in ("Cc", "Co", "Cn", "Cs")
+            or "\u3400" <= ch <= "\u9fff"
+            and ch not in common
+        ):
             bad += 1
     bad += _mixed_script_chars(sample)
     return 1.0 if total == 0 else max(0.0, 1 - bad / total)
@@ -221,13 +221,14 @@ def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
     candidates: list[tuple[float, int, str, str]] = []
     best = from_bytes(data[:200_000]).best()
     guesses = [_codec(best.encoding)] if best is not None else []
-    for rank, codec in enumerate([*guesses, "gb18030", "big5hkscs", "cp1252", "cp1251"]):
+    for rank, label in enumerate([*guesses, "gb18030", "big5hkscs", "cp1252", "cp1251"]):
+        codec = label or ""
         if not codec or codec in tried:
             continue
         tried.add(codec)
-        text = _decode(data, codec)
-        if text is not None:
-            candidates.append((plausibility(text), -rank, codec, text))
+        guess = _decode(data, codec)
+        if guess is not None:
+            candidates.append((plausibility(guess), -rank, codec, guess))
     if candidates:
         _, _, codec, text = max(candidates)
         return Decoded(text, codec, warnings)

@@ -197,7 +197,9 @@ def _parse_json_feed(text: str, url: str | None, zone: ZoneInfo) -> list[RawEntr
                 title=_str(item.get("title")),
                 url=link,
                 html=html,
-                text=None if html else (_str(item.get("content_text")) or _str(item.get("summary"))),
+                text=None
+                if html
+                else (_str(item.get("content_text")) or _str(item.get("summary"))),
                 published=None if impossible else published,
                 lang=None,
             )

@@ -200,7 +200,7 @@ def _read_pdf(data: bytes, key: str, file: Path) -> RawEntry:
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-        title = str((reader.metadata or {}).get("/Title") or "").strip()
+        title = str(reader.metadata.get("/Title") or "").strip() if reader.metadata else ""
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise ParseError(f"cannot read PDF {file}: {exc}") from exc
     text = "\n".join(pages)

@@ -30,7 +30,9 @@ class IngestSettings(_Settings):
     concurrency: int = Field(16, ge=1, le=256, description="sources fetched at once")
     connect_timeout: float = Field(10.0, gt=0, description="seconds to open a connection")
     read_timeout: float = Field(30.0, gt=0, description="seconds between two received chunks")
-    total_timeout: float = Field(60.0, gt=0, description="seconds for a whole source, retries included")
+    total_timeout: float = Field(
+        60.0, gt=0, description="seconds for a whole source, retries included"
+    )
     max_feed_bytes: int = Field(16 * 1024 * 1024, ge=1024, description="cap after decompression")
     max_redirects: int = Field(5, ge=0, le=20)
     retries: int = Field(2, ge=0, le=10, description="extra attempts on 429 and 5xx")

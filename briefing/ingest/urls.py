@@ -9,9 +9,27 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 _TRACKING = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
-        "_hsenc", "_hsmi", "spm", "ref_src", "cmpid", "ocid", "share_token", "wt.mc_id",
-        "scene", "from", "isappinstalled", "sharer_shareid", "sharer_sharetime",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "spm",
+        "ref_src",
+        "cmpid",
+        "ocid",
+        "share_token",
+        "wt.mc_id",
+        "scene",
+        "from",
+        "isappinstalled",
+        "sharer_shareid",
+        "sharer_sharetime",
     }
 )
 

@@ -228,7 +228,9 @@ class Store:
         return str(row[0]) if row else None
 
     @_guarded
-    def cache_put(self, key: str, model: str, value: str, *, now: dt.datetime | None = None) -> None:
+    def cache_put(
+        self, key: str, model: str, value: str, *, now: dt.datetime | None = None
+    ) -> None:
         created = to_ts(now or dt.datetime.now(dt.UTC))
         with self._write() as db:
             db.execute(

@@ -90,7 +90,7 @@ def _v1(db: sqlite3.Connection) -> None:
             status TEXT NOT NULL,             -- 'ok', 'partial', 'failed'
             details TEXT NOT NULL DEFAULT '{}'  -- JSON: counts, per-source results, ...
         );
-        """
+        """,
     )
 
 

@@ -1,0 +1,114 @@
+"""`briefing fetch` and `briefing articles`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import click
+
+from briefing.cli.options import DATE, config_option
+from briefing.config import Config
+
+
+@click.command()
+@config_option
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (for cron).")
+def fetch(config: Config, quiet: bool) -> None:
+    """Fetch every enabled source in feeds.yaml into the store.
+
+    Prints a progress bar on a terminal and one summary line at the end. Exits 0 when
+    only some sources failed (their errors are stored on them and listed on stderr), and
+    1 when the configuration or the store is broken.
+    """
+    from briefing.ingest import SourceResult, run_fetch
+    from briefing.store import Store
+
+    enabled = [s for s in config.sources if s.enabled]
+    with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
+        show_bar = not quiet and sys.stderr.isatty() and len(enabled) > 1
+        with click.progressbar(
+            length=len(enabled), label="fetching", file=sys.stderr if show_bar else _Null()
+        ) as bar:
+
+            def progress(result: SourceResult) -> None:
+                bar.update(1)
+
+            report = run_fetch(config, store=store, progress=progress)
+    for result in report.results:
+        if result.failed:
+            click.echo(f"warning: {result.describe()}", err=True)
+    if not quiet:
+        click.echo(report.summary_line())
+
+
+class _Null:
+    """A file that swallows the progress bar when stderr is not a terminal."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+@click.command()
+@config_option
+@click.option("--date", "date", type=DATE, help="Only the briefing window of this day.")
+@click.option("--source", "source", metavar="ID", help="Only articles of this source id.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def articles(config: Config, date: dt.date | None, source: str | None, as_json: bool) -> None:
+    """List stored articles, to see what came in.
+
+    With --date, the window is the briefing's: from the previous day's cut-off to this
+    day's (analysis.cutoff, default 08:00) in settings.timezone.
+    """
+    from briefing.store import Store
+
+    if source is not None and config.sources and source not in {s.id for s in config.sources}:
+        known = ", ".join(sorted(s.id for s in config.sources))
+        raise click.BadParameter(
+            f"unknown source {source!r}; known: {known}", param_hint="--source"
+        )
+    start = end = None
+    if date is not None:
+        from briefing.analyse.window import day_window
+
+        start, end = day_window(date, config.settings.timezone, config.analysis.cutoff)
+    with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
+        found = store.articles(source_id=source, start=start, end=end)
+    zone = config.settings.zone
+    if as_json:
+        click.echo(json.dumps([_as_dict(a, zone) for a in found], ensure_ascii=False, indent=2))
+        return
+    for a in found:
+        when = a.published.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        flag = "~" if a.date_inferred else " "
+        title = a.title if len(a.title) <= 60 else a.title[:59] + "…"
+        click.echo(f"{when}{flag} {a.source_id:<16} {a.lang:<7} {title}")
+    if not found:
+        click.echo("no articles", err=True)
+
+
+def _as_dict(article: Any, zone: Any) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "source_id": article.source_id,
+        "source_name": article.source_name,
+        "url": article.url,
+        "title": article.title,
+        "title_norm": article.title_norm,
+        "published": article.published.astimezone(zone).isoformat(),
+        "date_inferred": article.date_inferred,
+        "lang": article.lang,
+        "text": article.text,
+        "text_norm": article.text_norm,
+        "content_hash": article.content_hash,
+        "first_seen": article.first_seen.astimezone(zone).isoformat(),
+        "last_seen": article.last_seen.astimezone(zone).isoformat(),
+    }

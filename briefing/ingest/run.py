@@ -1,0 +1,276 @@
+"""`run_fetch`: every enabled source, concurrently, into the store.
+
+    for each enabled source, at most `concurrency` at a time:
+        state  = store.source_state(id)
+        if deferred by an earlier Retry-After:        result "deferred"
+        feed:  fetch (conditional GET)  -> 304:       state.last_checked = now   "not_modified"
+                                        -> 200:       parse in a worker process
+        local: read the files in a worker process
+        store.upsert_articles(...)                    # articles first ...
+        store.save_source_state(...)                  # ... then the watermark  "ok"
+        on FetchError / ParseError / deadline:        error stored on the source  "error"
+
+A source's failure is a value in the report, never an exception; only the store (or a bug
+in the store) stops the run. Because articles are committed before the ETag moves on, a
+crash between the two costs a refetch, never an article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import httpx
+
+from briefing.errors import SourceError, StorageError
+from briefing.ingest.entries import ParsedSource
+from briefing.ingest.http import HttpStatusError, fetch_feed, make_client
+from briefing.ingest.jobs import parse_feed_job, read_local_job
+from briefing.ingest.report import FetchReport, SourceResult
+from briefing.ingest.settings import SourceConfig
+from briefing.store import SourceState, Store
+
+if TYPE_CHECKING:
+    from briefing.config import Config
+
+Clock = Callable[[], dt.datetime]
+Progress = Callable[[SourceResult], None]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _executor(workers: int, feed_count: int) -> Executor:
+    if workers == -1:
+        cpus = os.cpu_count() or 1
+        workers = min(cpus, 4) if cpus > 1 and feed_count >= 8 else 0
+    if workers == 0:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-parse")
+    # forkserver: workers fork from a clean process, never from our threads and event loop
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["briefing.ingest.jobs"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+class _Runner:
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        clock: Clock,
+        client: httpx.AsyncClient,
+        executor: Executor,
+        check_dns: bool,
+    ) -> None:
+        self.config = config
+        self.settings = config.settings
+        self.store = store
+        self.clock = clock
+        self.client = client
+        self.executor = executor
+        self.check_dns = check_dns
+
+    def _state(self, source: SourceConfig) -> SourceState:
+        location = source.url or source.path or ""
+        state = self.store.source_state(source.id)
+        if state is None or state.location != location:
+            # a new source, or one that now points elsewhere: its validators are void
+            state = SourceState(id=source.id, kind=source.kind, location=location)
+        return replace(state, name=source.display_name, kind=source.kind)
+
+    async def run_source(self, source: SourceConfig) -> SourceResult:
+        started = time.monotonic()
+        state = self._state(source)
+        now = self.clock()
+        if state.next_fetch_after and now < state.next_fetch_after:
+            return SourceResult(
+                source.id,
+                "deferred",
+                error=f"server asked to wait until {state.next_fetch_after.isoformat()}",
+            )
+        try:
+            async with asyncio.timeout(self.settings.total_timeout):
+                if source.url:
+                    result = await self._fetch_feed(source, state, now)
+                else:
+                    result = await self._read_local(source, state, now)
+        except StorageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any source failure is recorded, never fatal
+            result = self._record_error(source, state, exc)
+        return replace(result, elapsed=time.monotonic() - started)
+
+    async def _parse(self, job: Callable[..., ParsedSource], *args: object) -> ParsedSource:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, job, *args)
+
+    async def _fetch_feed(
+        self, source: SourceConfig, state: SourceState, now: dt.datetime
+    ) -> SourceResult:
+        assert source.url is not None
+        http = await fetch_feed(
+            self.client,
+            source.url,
+            self.settings,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            now=now,
+            check_dns=self.check_dns,
+        )
+        if http.not_modified:
+            self.store.save_source_state(self._success(state, now, http.etag, http.last_modified))
+            return SourceResult(source.id, "not_modified")
+        parsed = await self._parse(
+            parse_feed_job, source, self.settings, http.body, http.content_type, http.url, now
+        )
+        return self._store(source, state, parsed, now, http.etag, http.last_modified)
+
+    async def _read_local(
+        self, source: SourceConfig, state: SourceState, now: dt.datetime
+    ) -> SourceResult:
+        root = self.config.resolve(self.settings.local_root)
+        parsed = await self._parse(read_local_job, source, self.settings, root, now)
+        return self._store(source, state, parsed, now, None, None)
+
+    def _success(
+        self, state: SourceState, now: dt.datetime, etag: str | None, last_modified: str | None
+    ) -> SourceState:
+        return replace(
+            state,
+            etag=etag or state.etag,
+            last_modified=last_modified or state.last_modified,
+            last_checked=now,
+            last_success=now,
+            next_fetch_after=None,
+            last_error_type=None,
+            last_error_message=None,
+            last_error_at=None,
+            consecutive_failures=0,
+            gone_count=0,
+        )
+
+    def _store(
+        self,
+        source: SourceConfig,
+        state: SourceState,
+        parsed: ParsedSource,
+        now: dt.datetime,
+        etag: str | None,
+        last_modified: str | None,
+    ) -> SourceResult:
+        new, updated = self.store.upsert_articles(source.id, parsed.articles)
+        # only now may the watermark move on: see the module docstring
+        self.store.save_source_state(self._success(state, now, etag, last_modified))
+        return SourceResult(
+            source.id,
+            "ok",
+            new=new,
+            updated=updated,
+            entries=len(parsed.articles),
+            warnings=tuple(parsed.warnings),
+        )
+
+    def _record_error(
+        self, source: SourceConfig, state: SourceState, exc: BaseException
+    ) -> SourceResult:
+        now = self.clock()
+        if isinstance(exc, TimeoutError):
+            exc_type, message = (
+                "FetchError",
+                (
+                    f"deadline exceeded: no answer within total_timeout={self.settings.total_timeout}s"
+                ),
+            )
+        else:
+            exc_type = type(exc).__name__ if isinstance(exc, SourceError) else "ParseError"
+            message = str(exc) or type(exc).__name__
+            if not isinstance(exc, SourceError):
+                message = f"{type(exc).__name__}: {message}"
+        next_after = None
+        gone = 0
+        if isinstance(exc, HttpStatusError):
+            if exc.retry_after:
+                next_after = now + dt.timedelta(seconds=exc.retry_after)
+            gone = state.gone_count + 1 if exc.status == 410 else 0
+        self.store.save_source_state(
+            replace(
+                state,
+                last_checked=now,
+                next_fetch_after=next_after,
+                last_error_type=exc_type,
+                last_error_message=message,
+                last_error_at=now,
+                consecutive_failures=state.consecutive_failures + 1,
+                gone_count=gone,
+            )
+        )
+        return SourceResult(source.id, "error", error_type=exc_type, error=message)
+
+
+async def _run_all(
+    config: Config,
+    store: Store,
+    clock: Clock,
+    transport: httpx.AsyncBaseTransport | None,
+    progress: Progress | None,
+) -> list[SourceResult]:
+    sources = [s for s in config.sources if s.enabled]
+    feeds = sum(1 for s in sources if s.url)
+    semaphore = asyncio.Semaphore(config.settings.concurrency)
+    executor = _executor(config.settings.parse_workers, feeds)
+    try:
+        async with make_client(config.settings, transport) as client:
+            runner = _Runner(config, store, clock, client, executor, check_dns=transport is None)
+
+            async def one(source: SourceConfig) -> SourceResult:
+                async with semaphore:
+                    result = await runner.run_source(source)
+                if progress is not None:
+                    progress(result)
+                return result
+
+            tasks = [asyncio.create_task(one(s)) for s in sources]
+            try:
+                return list(await asyncio.gather(*tasks))
+            except BaseException:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def run_fetch(
+    config: Config,
+    *,
+    store: Store,
+    clock: Clock | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+) -> FetchReport:
+    """Fetch every enabled source into `store`; return per-source results and totals.
+
+    `clock` returns an aware "now" (pinned in tests); `transport` replaces the network
+    (an `httpx.MockTransport`); `progress` is called once per finished source.
+    """
+    clock = clock or _utcnow
+    started = clock()
+    results = asyncio.run(_run_all(config, store, clock, transport, progress))
+    report = FetchReport(results=results, started=started, finished=clock())
+    store.record_run(
+        "fetch",
+        started=report.started,
+        finished=report.finished,
+        status=report.status,
+        details=report.as_details(),
+    )
+    return report
