@@ -1,0 +1,180 @@
+"""`briefing site`: layout, feed, sitemap, head tags, incremental and atomic behaviour."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import cli
+from briefing.errors import GateError
+from briefing.publish.atomic import Releases
+from briefing.publish.site import build_site, options_from_config
+from briefing.store import Store
+from tests.publish.conftest import days_back, sample_briefing, save
+
+BASE = "https://briefing.test.invalid/daily/"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+class Head(HTMLParser):
+    """Collects <link>, <meta property> and <a href> of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[dict[str, str]] = []
+        self.meta: dict[str, list[str]] = {}
+        self.anchors: list[str] = []
+        self.html_lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.html_lang = a.get("lang", "")
+        if tag == "link":
+            self.links.append(a)
+        if tag == "meta" and "property" in a:
+            self.meta.setdefault(a["property"], []).append(a.get("content", ""))
+        if tag == "a" and "href" in a:
+            self.anchors.append(a["href"])
+
+
+def parse(path: Path) -> Head:
+    head = Head()
+    head.feed(path.read_text(encoding="utf-8"))
+    return head
+
+
+def build(config, out=None, **kw):
+    with Store.open(config.store_path) as store:
+        return build_site(store, options_from_config(config), out or config.resolve(config.site.out), **kw)
+
+
+def url_to_file(out: Path, url: str) -> Path:
+    assert url.startswith(BASE), url
+    rel = url[len(BASE):]
+    return out / rel / "index.html" if rel == "" or rel.endswith("/") else out / rel
+
+
+def test_layout_feed_sitemap_and_head(make_site) -> None:
+    days = days_back(3) + [dt.date(2026, 1, 20)]
+    config, out = make_site(days)
+    report = build(config)
+    assert report.published and len(report.rendered) == 4
+    assert out.is_symlink()
+    for lang in ("zh", "en"):
+        for day in days:
+            folder = out / lang / day.isoformat()
+            assert {p.name for p in folder.iterdir()} == {"index.html", "briefing.md", "briefing.json"}
+        # Atom: parses cleanly, every day, full content, newest first
+        feed = feedparser.parse((out / lang / "feed.xml").read_bytes())
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert [e.link for e in feed.entries] == [f"{BASE}{lang}/{d.isoformat()}/" for d in sorted(days, reverse=True)]
+        assert all(len(e.content[0].value) > 2000 for e in feed.entries)
+    # the sitemap lists every page, and nothing that is not there
+    pages = {p.relative_to(out).as_posix() for p in out.rglob("index.html")}
+    tree = ET.parse(out / "sitemap.xml")
+    locs = [u.findtext(f"{SM}loc") for u in tree.getroot().iter(f"{SM}url")]
+    assert {url_to_file(out, u).relative_to(out).as_posix() for u in locs} == pages
+    # head tags: canonical, hreflang pairs resolving to real pages, Open Graph
+    day_page = parse(out / "en" / "2026-02-05" / "index.html")
+    assert day_page.html_lang == "en"
+    canon = [x["href"] for x in day_page.links if x.get("rel") == "canonical"]
+    assert canon == [f"{BASE}en/2026-02-05/"]
+    alternates = {x["hreflang"]: x["href"] for x in day_page.links if x.get("rel") == "alternate" and x["href"].startswith("http")}
+    assert set(alternates) == {"zh-CN", "en", "x-default"}
+    for href in alternates.values():
+        assert url_to_file(out, href).is_file()
+    assert day_page.meta["og:url"] == canon and day_page.meta["og:type"] == ["article"]
+    assert day_page.meta["og:title"][0].startswith("Xi")
+    # the zh twin points back
+    zh_page = parse(out / "zh" / "2026-02-05" / "index.html")
+    assert any(x.get("hreflang") == "en" and x["href"] == f"{BASE}en/2026-02-05/" for x in zh_page.links)
+    # links inside the site are relative, so it works from any subfolder
+    for page in (out / "index.html", out / "en" / "index.html", out / "en" / "2026-02-05" / "index.html"):
+        for href in parse(page).anchors:
+            assert not href.startswith("/"), href
+    # archive grouped by month, newest first
+    index = (out / "en" / "index.html").read_text(encoding="utf-8")
+    assert index.index("February 2026") < index.index("January 2026")
+    assert "2026年2月" in (out / "zh" / "index.html").read_text(encoding="utf-8")
+
+
+def test_unchanged_rebuild_publishes_nothing_and_one_changed_day_is_rerendered(make_site) -> None:
+    config, out = make_site(days_back(3))
+    first = build(config)
+    live = Releases(out).current()
+    again = build(config)
+    assert not again.published and Releases(out).current() == live
+    changed = sample_briefing(dt.date(2026, 2, 4), title_suffix="（更新）")
+    save(config.store_path, [changed])
+    third = build(config)
+    assert third.published and third.rendered == [dt.date(2026, 2, 4)] and third.reused == 2
+    assert "（更新）" in (out / "zh" / "2026-02-04" / "index.html").read_text(encoding="utf-8")
+    # the unchanged days are hard links into the previous release, not copies
+    old = first.release / "en" / "2026-02-03" / "index.html"
+    assert (out / "en" / "2026-02-03" / "index.html").stat().st_ino == old.stat().st_ino
+
+
+def test_same_inputs_give_identical_bytes(make_site, tmp_path: Path) -> None:
+    config, out = make_site(days_back(2))
+    build(config)
+    other = tmp_path / "elsewhere" / "out"
+    build(config, out=other)
+
+    def digest(root: Path) -> dict[str, str]:
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert digest(out) == digest(other)
+
+
+def test_gate_failure_keeps_the_live_site(make_site) -> None:
+    config, out = make_site(days_back(2))
+    build(config)
+    live = Releases(out).current()
+    before = (out / "zh" / "index.html").read_bytes()
+    bad = sample_briefing(dt.date(2026, 2, 6))
+    bad.title.zh = "Report Title"
+    save(config.store_path, [bad])
+    with pytest.raises(GateError, match="2026-02-06"):
+        build(config)
+    assert Releases(out).current() == live and (out / "zh" / "index.html").read_bytes() == before
+    assert not list(Releases(out).root.glob(".staging-*"))
+
+
+def test_hugo_export_and_cli(make_site, tmp_path: Path) -> None:
+    config, out = make_site(days_back(2))
+    hugo = tmp_path / "blog"
+    result = CliRunner().invoke(cli, ["site", "--config", str(config.path), "--hugo", str(hugo)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("site published: 2 days")
+    posts = hugo / "content" / "posts"
+    assert sorted(p.name for p in posts.iterdir()) == [
+        "2026-02-04.en.md", "2026-02-04.md", "2026-02-05.en.md", "2026-02-05.md",
+    ]
+    zh = (posts / "2026-02-05.md").read_text(encoding="utf-8")
+    assert zh == (out / "zh" / "2026-02-05" / "briefing.md").read_text(encoding="utf-8")
+    assert zh.startswith("---\ntitle: ") and "\ncategory: 经济日报\n" in zh
+    mtime = (posts / "2026-02-05.md").stat().st_mtime_ns
+    again = CliRunner().invoke(cli, ["site", "--config", str(config.path), "--hugo", str(hugo)])
+    assert again.output.startswith("site unchanged")
+    assert (posts / "2026-02-05.md").stat().st_mtime_ns == mtime
+
+
+def test_site_with_three_editions_and_no_days(make_site) -> None:
+    config, out = make_site([], languages=["zh", "en", "zh-Hant"])
+    build(config)
+    assert (out / "zh-hant" / "index.html").is_file()
+    assert "window.location" not in (out / "index.html").read_text(encoding="utf-8")
+    save(config.store_path, [sample_briefing()])
+    build(config)
+    page = parse(out / "zh-hant" / "2026-02-05" / "index.html")
+    assert page.html_lang == "zh-Hant"
+    assert {"../../zh/2026-02-05/index.html", "../../en/2026-02-05/index.html"} <= set(page.anchors)
