@@ -14,11 +14,19 @@ from typing import Any
 
 import pytest
 
-from briefing.analyse.llm import LLMAnalyst, MemoryCache, PromptSet, as_data, make_analyst
+from briefing.analyse.llm import (
+    LLMAnalyst,
+    MemoryCache,
+    PromptSet,
+    ResponseCache,
+    as_data,
+    make_analyst,
+)
 from briefing.analyse.llm_client import ChatClient
 from briefing.analyse.llm_schema import BUILTIN_TARGETS
 from briefing.analyse.llm_settings import LLMSettings
 from briefing.config import Config
+from briefing.model import Item
 from tests.helpers.fake_llm import FakeLLM, Reply, Request
 from tests.helpers.llm_stories import (
     FED_TEXT,
@@ -50,7 +58,7 @@ def llm_settings(server: FakeLLM, **changes: Any) -> LLMSettings:
     return LLMSettings.model_validate(values)
 
 
-def make(server: FakeLLM, cache: MemoryCache | None = None, **changes: Any) -> LLMAnalyst:
+def make(server: FakeLLM, cache: ResponseCache | None = None, **changes: Any) -> LLMAnalyst:
     client = ChatClient(llm_settings(server, **changes), api_key="sk-test")
     return LLMAnalyst(
         client,
@@ -334,3 +342,27 @@ def test_make_analyst_uses_the_llm_only_when_configured(server: FakeLLM) -> None
     assert isinstance(analyst, LLMAnalyst)
     assert analyst.fallback is fallback
     analyst.close()
+
+
+# --- with the real store ------------------------------------------------------------------------
+
+
+def test_a_rebuild_from_the_sqlite_store_makes_no_llm_call(server: FakeLLM, tmp_path: Path) -> None:
+    from briefing.store import Store
+
+    server.responder = answering(fed_answer())
+    stories = [fed_story(id=f"s{n}") for n in range(3)]
+
+    def build() -> list[Item]:
+        with Store.open(tmp_path / "briefing.sqlite") as store:
+            analyst = make(server, store, concurrency=3)
+            analyst.prepare((s, False) for s in stories)  # workers never touch the store
+            items = [analyst.write_item(s, brief=False) for s in stories]
+            assert analyst.degraded == []
+            analyst.close()
+            return items
+
+    first = build()
+    assert len(server.requests) == 3
+    assert build() == first
+    assert len(server.requests) == 3

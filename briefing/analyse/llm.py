@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +51,9 @@ PROMPT_FORMAT = "1"
 DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parents[2] / "templates" / "prompts"
 MAX_KEY_POINTS, MAX_INSIGHTS, MAX_IMPACTS = 6, 4, 6
 HEADLINE_ITEMS = 8
+
+Checked = CheckedStory | CheckedHeadline
+Parse = Callable[[str], Checked]
 
 
 class ResponseCache(Protocol):
@@ -225,7 +228,7 @@ class LLMAnalyst:
         self.fallback = fallback
         self.targets = targets if targets is not None else load_targets()
         self.prompts = prompts or PromptSet()
-        self._prepared: dict[tuple[str, bool], CheckedStory | str] = {}
+        self._prepared: dict[tuple[str, bool], Checked | str] = {}
         self._degraded: list[str] = []
 
     @property
@@ -236,18 +239,33 @@ class LLMAnalyst:
     def prepare(self, stories: Iterable[tuple[Story, bool]]) -> None:
         """Fetch the answers for many stories at once (up to ``llm.concurrency`` in flight).
 
-        Optional: `write_item` fetches on its own when a story was not prepared. Results
-        and degradation notes are still reported in `write_item` order, so the run stays
-        deterministic whatever order the answers arrive in.
+        Optional: `write_item` fetches on its own when a story was not prepared. Only the
+        HTTP calls run in worker threads; the cache is read and written on this thread (a
+        SQLite connection belongs to the thread that opened it). Results and degradation
+        notes are reported in `write_item` order, so the run stays deterministic whatever
+        order the answers arrive in.
         """
-        todo = [(s, b) for s, b in stories if (s.id, b) not in self._prepared]
-        if not todo:
+        misses: list[tuple[tuple[str, bool], Prompt, Parse]] = []
+        for story, brief in stories:
+            if (story.id, brief) in self._prepared:
+                continue
+            step = self._story_prompt(story, brief)
+            if isinstance(step, str):
+                self._prepared[story.id, brief] = step
+                continue
+            prompt, parse = step
+            cached = self._cached(prompt, parse)
+            if cached is not None:
+                self._prepared[story.id, brief] = cached
+            else:
+                misses.append(((story.id, brief), prompt, parse))
+        if not misses:
             return
-        workers = min(self.client.settings.concurrency, len(todo))
+        workers = min(self.client.settings.concurrency, len(misses))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="llm") as pool:
-            results = list(pool.map(lambda sb: self._story_answer(*sb), todo))
-        for (story, brief), result in zip(todo, results, strict=True):
-            self._prepared[story.id, brief] = result
+            answers = list(pool.map(lambda miss: self._ask(miss[1], miss[2]), misses))
+        for (key, prompt, _), answer in zip(misses, answers, strict=True):
+            self._prepared[key] = self._keep(prompt, answer)
 
     def write_item(self, story: Story, brief: bool) -> Item:
         base = self.fallback.write_item(story, brief)
@@ -257,6 +275,7 @@ class LLMAnalyst:
         if isinstance(result, str):
             self._degraded.append(f"llm: story {story.id}: {result}")
             return base
+        assert isinstance(result, CheckedStory)
         return _merge(base, result, brief)
 
     def write_headline(self, items: list[Item]) -> Headline:
@@ -278,7 +297,7 @@ class LLMAnalyst:
     def close(self) -> None:
         self.client.close()
 
-    def _story_answer(self, story: Story, brief: bool) -> CheckedStory | str:
+    def _story_prompt(self, story: Story, brief: bool) -> tuple[Prompt, Parse] | str:
         settings = self.client.settings
         try:
             prompt = self.prompts.story(
@@ -291,36 +310,55 @@ class LLMAnalyst:
             )
         except jinja2.TemplateError as exc:
             return f"prompt template: {type(exc).__name__}: {exc}"
-        result = self._answer(
-            prompt, lambda text: parse_story_answer(text, self.targets, brief=brief)
-        )
+        return prompt, lambda text: parse_story_answer(text, self.targets, brief=brief)
+
+    def _story_answer(self, story: Story, brief: bool) -> CheckedStory | str:
+        step = self._story_prompt(story, brief)
+        if isinstance(step, str):
+            return step
+        result = self._answer(*step)
         assert not isinstance(result, CheckedHeadline)
         return result
 
-    def _answer(self, prompt: Prompt, parse: Any) -> CheckedStory | CheckedHeadline | str:
+    def _answer(self, prompt: Prompt, parse: Parse) -> Checked | str:
         """The checked answer for a prompt (cache first), or the reason there is none."""
+        cached = self._cached(prompt, parse)
+        if cached is not None:
+            return cached
+        return self._keep(prompt, self._ask(prompt, parse))
+
+    def _cached(self, prompt: Prompt, parse: Parse) -> Checked | None:
         try:
-            cached = self.cache.cache_get(prompt.key)
+            text = self.cache.cache_get(prompt.key)
         except Exception as exc:  # a broken cache must not stop the run: ask the model
             log.warning("LLM cache unreadable: %s: %s", type(exc).__name__, exc)
-            cached = None
-        if cached is not None:
-            try:
-                result: CheckedStory | CheckedHeadline = parse(cached)
-                return result
-            except AnswerError:
-                pass  # stale entry (e.g. the allowlist changed): ask again
+            return None
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except AnswerError:
+            return None  # a stale entry (say the allowlist changed): ask again
+
+    def _ask(self, prompt: Prompt, parse: Parse) -> tuple[Checked, str] | str:
+        """Call the model (thread-safe: no cache access); the checked answer and its text."""
         try:
             answer = self.client.complete(prompt.messages)
-            result = parse(answer.content)
+            return parse(answer.content), answer.content
         except (LLMError, AnswerError) as exc:
             log.info("LLM answer not used: %s", exc)
             return exc.reason
         except Exception as exc:  # the contract: one bad story never stops the run
             log.warning("LLM call failed unexpectedly: %s: %s", type(exc).__name__, exc)
             return f"unexpected {type(exc).__name__}"
+
+    def _keep(self, prompt: Prompt, asked: tuple[Checked, str] | str) -> Checked | str:
+        """Cache a valid answer (on the caller's thread) and return it, or the failure."""
+        if isinstance(asked, str):
+            return asked
+        result, text = asked
         try:
-            self.cache.cache_put(prompt.key, self.client.model, answer.content)
+            self.cache.cache_put(prompt.key, self.client.model, text)
         except Exception as exc:
             log.warning("LLM cache not written: %s: %s", type(exc).__name__, exc)
         return result
