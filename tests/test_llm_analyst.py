@@ -26,6 +26,7 @@ from briefing.analyse.llm_client import ChatClient
 from briefing.analyse.llm_schema import BUILTIN_TARGETS
 from briefing.analyse.llm_settings import LLMSettings
 from briefing.config import Config
+from briefing.errors import ConfigError
 from briefing.model import Item
 from tests.helpers.fake_llm import FakeLLM, Reply, Request
 from tests.helpers.llm_stories import (
@@ -366,3 +367,38 @@ def test_a_rebuild_from_the_sqlite_store_makes_no_llm_call(server: FakeLLM, tmp_
     assert len(server.requests) == 3
     assert build() == first
     assert len(server.requests) == 3
+
+
+def test_make_analyst_from_feeds_yaml(
+    server: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefing.config import load_config
+
+    prompts = tmp_path / "my-prompts"
+    prompts.mkdir()
+    for name in PromptSet.NAMES:
+        (prompts / name).write_text(
+            (PromptSet().folder / name).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(
+        f"llm:\n  base_url: {server.base_url}\n  model: qwen-plus\n  api_key_env: TEST_LLM_KEY\n"
+        "  read_timeout: 1\n  prompts_dir: my-prompts\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TEST_LLM_KEY", "sk-from-env")
+    server.responder = answering(fed_answer())
+    analyst = make_analyst(load_config(feeds), MemoryCache(), EchoAnalyst())
+    assert isinstance(analyst, LLMAnalyst)
+    assert analyst.prompts.folder == prompts
+    assert analyst.write_item(fed_story(), brief=False).title.en.startswith("Fed cuts")
+    assert server.requests[0].headers["Authorization"] == "Bearer sk-from-env"
+    assert server.requests[0].body["model"] == "qwen-plus"
+    analyst.close()
+
+
+def test_a_prompts_dir_without_the_templates_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError, match=r"prompt templates missing: .*story\.system\.j2.*llm\.prompts_dir"
+    ):
+        PromptSet(tmp_path)
