@@ -75,7 +75,7 @@ def _impact(k: int) -> Impact:
     zh_t, en_t, stance, zh_s, en_s, zh_r, en_r = _IMPACTS[k % len(_IMPACTS)]
     return Impact(
         target=Text(zh=zh_t, en=en_t),
-        stance=stance,  # type: ignore[arg-type]
+        stance=stance,
         stance_text=Text(zh=zh_s, en=en_s),
         reason=Text(zh=zh_r, en=en_r),
     )

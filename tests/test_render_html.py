@@ -14,7 +14,7 @@ from jinja2 import UndefinedError
 from briefing.model import Briefing, Text
 from briefing.render.html import environment, render_html, safe_relative_href, write_assets
 from briefing.render.inline import render_inline, safe_href
-from tests.render_fixtures import make_day, hostile_day
+from tests.render_fixtures import hostile_day, make_day
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "briefing-2026-02-05.json"

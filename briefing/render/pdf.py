@@ -55,7 +55,7 @@ def _fetcher_class() -> type:
         return _SAFE_FETCHER
     from weasyprint.urls import URLFetcher, URLFetcherResponse, URLFetchingError
 
-    class SafeFetcher(URLFetcher):  # type: ignore[misc]
+    class SafeFetcher(URLFetcher):
         """Serves files of templates/assets under `ASSET_BASE`; refuses every other URL."""
 
         def __init__(self, assets_dir: Path = ASSETS_DIR) -> None:
@@ -153,10 +153,9 @@ def _worker_main() -> None:
     # Warm up (imports, fontconfig, font files) only while idle: with a request already
     # waiting, the warm-up would only delay it.
     if not select.select([requests], [], [], 0)[0]:
-        try:
+        # A broken install shows up in the first real render, with its message.
+        with contextlib.suppress(Exception):
             write_pdf_bytes(_WARM_UP_PAGE)
-        except Exception:  # a broken install shows up in the first real render, with its message
-            pass
     while True:
         header = _read_exact(requests, _HEADER.size)
         if header is None:
@@ -188,7 +187,8 @@ class _Worker:
     """The parent's handle on one worker process."""
 
     def __init__(self) -> None:
-        self._stderr = tempfile.TemporaryFile()
+        # The worker's stderr, read only to explain a crash (a pipe could fill and block it).
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
