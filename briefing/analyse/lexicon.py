@@ -1,0 +1,226 @@
+"""The analysis knowledge files (entities, assets, cues) loaded and compiled into matchers.
+
+Knowledge is data (`briefing/data/*.yaml`); this module validates it and turns each list
+of aliases into one `TermMatcher`: a single compiled regular expression shaped as a trie,
+so scanning a text costs one pass in C however many aliases there are.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from briefing.errors import ConfigError
+from briefing.model import Stance
+
+_WORD = "A-Za-z0-9"
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Entity(_Entry):
+    key: str
+    zh: str
+    en: str
+    kind: Literal["person", "org", "company", "place", "topic"]
+    section: str | None = None
+    aliases: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+
+
+class Asset(_Entry):
+    key: str
+    zh: str
+    en: str
+    kind: Literal["price", "rate", "level"]
+    aliases: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+
+
+class CueGroup(_Entry):
+    move: Literal["up", "down", "ease", "tighten"]
+    strength: Literal["strong", "mild"]
+    zh: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+
+class Bilingual(_Entry):
+    zh: tuple[str, ...] = ()
+    en: tuple[str, ...] = ()
+
+
+class Wording(_Entry):
+    zh: str
+    en: str
+
+
+class StanceCues(_Entry):
+    cues: tuple[CueGroup, ...]
+    ignore: Bilingual = Field(default_factory=Bilingual)
+    negations: Bilingual = Field(default_factory=Bilingual)
+    horizons: dict[Literal["short", "long"], Bilingual] = Field(default_factory=dict)
+    meaning: dict[str, dict[str, Stance]]
+    wording: dict[str, dict[Stance, Wording]] = Field(default_factory=dict)
+
+
+class SectionCues(_Entry):
+    sections: dict[str, Bilingual]
+
+
+class _EntitiesFile(_Entry):
+    entities: tuple[Entity, ...]
+
+
+class _AssetsFile(_Entry):
+    assets: tuple[Asset, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    key: str
+    text: str
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex alternation of `words` factored as a trie (longest alternatives first)."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if ends else body
+
+    return build(trie)
+
+
+class TermMatcher:
+    """Finds the terms of a vocabulary in a text: longest match, left to right.
+
+    Chinese terms match anywhere; terms with Latin letters match only as whole words,
+    case-insensitively, except `exact` terms (acronyms such as "US", "Fed").
+    """
+
+    def __init__(self, terms: dict[str, str], exact: dict[str, str] | None = None) -> None:
+        self._folded = {t.casefold(): k for t, k in terms.items() if t}
+        self._exact = dict(exact or {})
+        parts = []
+        cjk = [t for t in self._folded if not re.search(f"[{_WORD}]", t)]
+        latin = [t for t in self._folded if re.search(f"[{_WORD}]", t)]
+        if cjk:
+            parts.append(_trie_pattern(cjk))
+        if latin:
+            parts.append(f"(?i:(?<![{_WORD}]){_trie_pattern(latin)}(?![{_WORD}]))")
+        if self._exact:
+            parts.append(f"(?<![{_WORD}]){_trie_pattern(self._exact)}(?![{_WORD}])")
+        self._regex = re.compile("|".join(parts)) if parts else None
+
+    def finditer(self, text: str) -> Iterator[Match]:
+        if self._regex is None:
+            return
+        for m in self._regex.finditer(text):
+            word = m.group(0)
+            key = self._exact.get(word) or self._folded.get(word.casefold())
+            if key is not None:
+                yield Match(m.start(), m.end(), key, word)
+
+    def keys(self, text: str) -> list[str]:
+        """The keys found, in order of first appearance, each once."""
+        return list(dict.fromkeys(m.key for m in self.finditer(text)))
+
+
+def _load(name: str) -> Any:
+    path = resources.files("briefing.data").joinpath(name)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"knowledge file is not valid YAML: {path}: {exc}") from exc
+
+
+def _validate(model: type[_Entry], name: str) -> Any:
+    try:
+        return model.model_validate(_load(name))
+    except ValidationError as exc:
+        raise ConfigError(f"knowledge file is invalid: briefing/data/{name}: {exc}") from exc
+
+
+def _names(entry: Entity | Asset) -> dict[str, str]:
+    return {name: entry.key for name in (entry.zh, entry.en, *entry.aliases)}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every knowledge file the rules need, compiled once."""
+
+    entities: dict[str, Entity]
+    assets: dict[str, Asset]
+    stance_cues: StanceCues
+    section_cues: SectionCues
+    entity_matcher: TermMatcher
+    asset_matcher: TermMatcher
+    cue_matcher: TermMatcher  # key: "<move>_<strength>"
+    ignore_matcher: TermMatcher
+    section_matcher: TermMatcher  # key: section key
+
+    def cue_key(self, key: str) -> tuple[str, str]:
+        move, strength = key.split("_", 1)
+        return move, strength
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """The knowledge files, validated and compiled (cached for the process)."""
+    entities: _EntitiesFile = _validate(_EntitiesFile, "entities.yaml")
+    assets: _AssetsFile = _validate(_AssetsFile, "assets.yaml")
+    stance: StanceCues = _validate(StanceCues, "stance_cues.yaml")
+    sections: SectionCues = _validate(SectionCues, "section_cues.yaml")
+
+    entity_terms: dict[str, str] = {}
+    entity_exact: dict[str, str] = {}
+    for entity in entities.entities:
+        entity_terms.update(_names(entity))
+        entity_exact.update({e: entity.key for e in entity.exact})
+    asset_terms: dict[str, str] = {}
+    asset_exact: dict[str, str] = {}
+    for asset in assets.assets:
+        asset_terms.update(_names(asset))
+        asset_exact.update({e: asset.key for e in asset.exact})
+    cue_terms = {
+        word: f"{group.move}_{group.strength}"
+        for group in stance.cues
+        for word in (*group.zh, *group.en)
+    }
+    ignore_terms = {w: "ignore" for w in (*stance.ignore.zh, *stance.ignore.en)}
+    section_terms: dict[str, str] = {}
+    for key, cues in sections.sections.items():
+        for word in (*cues.zh, *cues.en):
+            section_terms.setdefault(word, key)
+    return Lexicon(
+        entities={e.key: e for e in entities.entities},
+        assets={a.key: a for a in assets.assets},
+        stance_cues=stance,
+        section_cues=sections,
+        entity_matcher=TermMatcher(entity_terms, entity_exact),
+        asset_matcher=TermMatcher(asset_terms, asset_exact),
+        cue_matcher=TermMatcher(cue_terms),
+        ignore_matcher=TermMatcher(ignore_terms),
+        section_matcher=TermMatcher(section_terms),
+    )

@@ -1,0 +1,83 @@
+"""The rules analyst: offline, deterministic, never invents.
+
+Titles, key points and impacts all come from the story's own articles; the
+interpretation (深度解读 & 洞察) is left empty rather than filled with generic text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from briefing.analyse.base import Headline, Story
+from briefing.analyse.headline import write_headline
+from briefing.analyse.impacts import find_impacts
+from briefing.analyse.keypoints import key_points
+from briefing.analyse.lexicon import Lexicon, lexicon
+from briefing.analyse.settings import AnalysisSettings
+from briefing.analyse.text import clean_title, is_chinese
+from briefing.analyse.window import zone
+from briefing.knowledge import stance_vocabulary
+from briefing.model import Item, Source, Text
+
+
+def story_title(story: Story) -> Text:
+    """The lead's title in its language; the first title in the other language if any."""
+    zh = next((a.title_norm for a in story.articles if is_chinese(a.lang) and a.title_norm), "")
+    en = next((a.title_norm for a in story.articles if not is_chinese(a.lang) and a.title_norm), "")
+    return Text(zh=clean_title(zh) if zh else "", en=clean_title(en) if en else "")
+
+
+def story_sources(story: Story) -> list[Source]:
+    return [
+        Source(
+            name=a.source_name,
+            url=a.url,
+            title=a.title,
+            published=a.published,
+            article_id=a.id,
+            lang=a.lang,
+        )
+        for a in story.articles
+    ]
+
+
+class RulesAnalyst:
+    """Writes items from the text alone (see module docstring)."""
+
+    name = "rules"
+
+    def __init__(
+        self,
+        settings: AnalysisSettings | None = None,
+        timezone: str = "Asia/Shanghai",
+        lex: Lexicon | None = None,
+    ) -> None:
+        self.settings = settings or AnalysisSettings()
+        self.tz = zone(timezone)
+        self.lex = lex or lexicon()
+        self.vocabulary = stance_vocabulary()
+
+    @property
+    def degraded(self) -> list[str]:
+        return []  # nothing to fall back from
+
+    def local_time(self, when: dt.datetime) -> dt.datetime:
+        return when.astimezone(self.tz)
+
+    def write_item(self, story: Story, brief: bool) -> Item:
+        item = Item(
+            id=story.id,
+            title=story_title(story),
+            url=story.lead.url,
+            time=self.local_time(story.time),
+            sources=story_sources(story),
+            follow_up=story.follow_up,
+        )
+        if brief:
+            return item
+        item.key_points = key_points(story, self.lex, self.settings.max_key_points)
+        item.impacts = find_impacts(story, self.lex, self.vocabulary)
+        return item
+
+    def write_headline(self, items: list[Item]) -> Headline:
+        return write_headline(items, self.settings, self.lex)

@@ -1,0 +1,238 @@
+"""Text helpers of the analysis: body clean-up, sentence splitting, titles, numbers.
+
+Ingest already cleans articles, but key points must never carry boilerplate, so the
+analysis guards again: it cuts a body at trailing link lists (相关内容, 热门资讯, Related
+…), drops chart captions, source lines and subscription pleas, and joins hard line
+breaks left by PDF extraction. Everything here is a pure function of its input.
+"""
+
+from __future__ import annotations
+
+import re
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+
+# A line that starts one of these ends the article: what follows is a list of links to
+# other stories (content farms, portals) or a site footer.
+_TAIL_MARKERS = re.compile(
+    r"^\s*(?:#+\s*)?(?:相关内容|相关阅读|相关新闻|相关文章|热门资讯|热门推荐|热门文章|推荐阅读|延伸阅读|"
+    r"猜你喜欢|更多精彩|往期回顾|今日热点|Related(?: articles| stories| coverage| news)?|Read more|"
+    r"More from|Recommended|Most (?:read|popular)|Trending)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+
+# Lines that are never content: captions, sources, editors, credits, calls to action.
+_BOILERPLATE = re.compile(
+    r"^\s*(?:[-*]\s*)?(?:"
+    r"(?:图表|图|表|Figure|Chart|Table|Exhibit)\s*\d+\s*[:：.、]"
+    r"|资料来源|数据来源|来源[:：]|Source[s]?\s*:|校对|责任编辑|编辑[:：]|审核|作者[:：]|记者[:：]"
+    r"|风险提示|免责声明|声明[:：]|原标题|本文来自|转载|版权|Copyright|©|All rights reserved"
+    r"|Reporting by|Editing by|Writing by|Additional reporting"
+    r"|注[:：]|注释|扫码|关注(?:我们|公众号)|点击|订阅|月费订户|请加入|长按|下载.*App"
+    r"|Sign up|Subscribe|Newsletter|Follow us|Click here|Advertisement"
+    r")",
+    re.IGNORECASE,
+)
+# Phrases that mark a whole line as a caption or plea wherever they stand.
+_BOILERPLATE_ANYWHERE = re.compile(
+    r"（资料图）|\(资料图\)|资料图片|网上截图|图片来源|视觉中国|新华社发|摄）|订户|subscription|"
+    r"subscribe|cookie|javascript",
+    re.IGNORECASE,
+)
+_HTML_BLOCK = re.compile(r"<(figure|figcaption|script|style|table)\b.*?</\1>", re.S | re.I)
+_HTML_TAG = re.compile(r"<[^>]+>")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_URL_LINE = re.compile(r"^\W*(?:https?://|www\.)\S+\W*$")
+_FRONT_MATTER = re.compile(r"\A---\s*\n.*?\n---\s*\n", re.S)
+_ENDS_SENTENCE = re.compile(r"(?:[。！？!?；;.…][”」』’\"）)]?|[：:])\s*$")
+_ROW_NUMBER = re.compile(r"^\d{1,3}\s+(?![月日年号%])")
+_NO_WORDS = re.compile(r"^[\W_]*$")
+_LIST_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+[、.]|[-*•])")
+_SPACE_IN_CJK = re.compile(f"(?<=[{CJK}0-9%])[ \t\u3000]+(?=[{CJK}])|(?<=[{CJK}])[ \t\u3000]+(?=[0-9])")
+
+
+def is_chinese(lang: str) -> bool:
+    return lang.startswith("zh")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def clean_body(text: str) -> str:
+    """The article body without markup, trailing link lists and boilerplate lines."""
+    text = _FRONT_MATTER.sub("", text.replace("\r\n", "\n"))
+    text = _HTML_BLOCK.sub("\n", text)
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    kept: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if _TAIL_MARKERS.match(line):
+            break
+        if not line or _NO_WORDS.match(line):
+            kept.append("")
+            continue
+        line = normalise_spacing(line) if has_cjk(line) else line
+        if line.startswith("#") or _is_emphasis_line(line) or _URL_LINE.match(line):
+            kept.append("")  # headings and bold metadata lines are not sentences
+            continue
+        if _BOILERPLATE.match(line) or _BOILERPLATE_ANYWHERE.search(line) or _is_table_row(line):
+            kept.append("")
+            continue
+        kept.append(line)
+    return _join_hard_breaks(kept)
+
+
+def _is_emphasis_line(line: str) -> bool:
+    return line.startswith("**") and line.endswith("**") and line.count("**") == 2
+
+
+def _is_table_row(line: str) -> bool:
+    """A flattened table row: many short space-separated cells of CJK text or numbers."""
+    if not has_cjk(line):
+        return False
+    if _ROW_NUMBER.match(line):
+        return True
+    cells = line.split()
+    return len(cells) >= 4 and sum(len(c) <= 4 for c in cells) >= len(cells) // 2 + 1
+
+
+def _join_hard_breaks(lines: list[str]) -> str:
+    """Join lines cut mid-sentence (PDF text), even across blank lines, in Chinese text.
+
+    A line of some length that does not end a sentence, followed by one that does not
+    start a list item, is the same sentence. Short unterminated lines are headings.
+    """
+    out: list[str] = []
+    pending = ""
+    for line in lines:
+        if not line:
+            continue
+        if pending:
+            if _LIST_START.match(line) or not has_cjk(line[:1] + pending[-1:]):
+                out.append(pending)
+                pending = line
+            else:
+                pending += line
+        else:
+            pending = line
+        if _ENDS_SENTENCE.search(pending) or len(pending) < 20 or not has_cjk(pending):
+            out.append(pending)
+            pending = ""
+    if pending:
+        out.append(pending)
+    return "\n".join(out)
+
+
+def normalise_spacing(text: str) -> str:
+    """Remove spaces PDF extraction puts between Chinese characters and digits."""
+    return _SPACE_IN_CJK.sub("", text).strip()
+
+
+_ZH_SPLIT = re.compile(r"(?<=[。！？!?；])(?![”」』’\"）)])|(?<=[。！？!?；][”」』’\"）)])")
+_EN_SPLIT = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_EN_ABBREV = re.compile(r"(?:\b[A-Z]|\bMrs?|\bMs|\bDr|\bSt|\bvs|\bNo|\bInc|\bCorp|\bCo|\bJan|\bFeb|\bAug|\bSept?|\bOct|\bNov|\bDec)\.$")
+
+
+def _split_english(para: str) -> list[str]:
+    out: list[str] = []
+    for piece in _EN_SPLIT.split(para):
+        if out and _EN_ABBREV.search(out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def split_sentences(text: str, lang: str) -> list[str]:
+    """The sentences of a cleaned body, paragraph by paragraph."""
+    out: list[str] = []
+    zh = is_chinese(lang)
+    for para in text.split("\n"):
+        para = para.strip()
+        if not para:
+            continue
+        for sentence in _ZH_SPLIT.split(para) if zh else _split_english(para):
+            sentence = sentence.strip()
+            if sentence:
+                out.append(normalise_spacing(sentence) if zh else sentence)
+    return out
+
+
+def split_clauses(sentence: str) -> list[tuple[int, str]]:
+    """Clauses of a sentence (at commas and semicolons) with their offsets."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in re.finditer(r"[，,；;：:]\s*|(?<=\w)\s+(?:but|while|whereas|although)\s+", sentence):
+        out.append((start, sentence[start : m.start()]))
+        start = m.end()
+    out.append((start, sentence[start:]))
+    return [(i, c) for i, c in out if c.strip()]
+
+
+_TITLE_SEP = re.compile(r"\s*(?:｜|\||_|——|—|–|\s-\s|：：)\s*")
+_TITLE_PREFIX = re.compile(r"^(?:原创|独家|快讯|重磅|突发|【[^】]{1,8}】|\[[^\]]{1,12}\])\s*")
+
+
+def clean_title(title: str) -> str:
+    """A title without site suffixes (｜证券时报, - Reuters) and tag prefixes (原创, 【快讯】)."""
+    title = re.sub(r"\s+", " ", title).strip()
+    title = _TITLE_PREFIX.sub("", title).strip()
+    parts = _TITLE_SEP.split(title)
+    while len(parts) > 1:
+        tail = parts[-1]
+        limit = 12 if has_cjk(tail) else 30
+        if len(tail) <= limit and len(" ".join(parts[:-1])) >= max(6, len(tail)):
+            parts = parts[:-1]
+        else:
+            break
+    cleaned = parts[0] if len(parts) == 1 else title[: title.rfind(parts[-1])].rstrip(" ｜|_—–-")
+    return cleaned.strip() or title
+
+
+_NUMBER = re.compile(r"(?<![0-9A-Za-z.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|％|个百分点|个基点|基点|bp|bps|万亿|亿|万|美元|港元|元|点|桶|吨)?", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def numbers(text: str) -> set[str]:
+    """The figures of a text that identify facts: decimals, percentages, amounts (not years or days)."""
+    found: set[str] = set()
+    for m in _NUMBER.finditer(text):
+        value, unit = m.group(1).replace(",", ""), (m.group(2) or "").replace("％", "%")
+        if _YEAR.match(value) and not unit:
+            continue
+        if not unit and "." not in value and len(value) <= 2:
+            continue  # small integers: days, counts, list numbers
+        found.add(value.rstrip("0").rstrip(".") if "." in value else value)
+    return found
+
+
+def fold_for_compare(text: str) -> str:
+    """Letters and digits only, lower case: the text used for similarity."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def char_ngrams(text: str, n: int = 2) -> set[str]:
+    folded = fold_for_compare(text)
+    return {folded[i : i + n] for i in range(max(1, len(folded) - n + 1))}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def trim(text: str, limit: int) -> str:
+    """Shorten at a clause boundary (never mid-word) to about `limit` characters."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = max(text.rfind(p, 0, limit) for p in "，,；;：:")
+    if cut < limit // 2:
+        cut = text.rfind(" ", 0, limit) if not has_cjk(text) else limit
+    return text[:cut].rstrip(" ，,；;：:") + "…"
