@@ -86,14 +86,14 @@ def _struct_to_dt(value: time.struct_time | None) -> dt.datetime | None:
 
 def _entry_time(entry: Any, zone: ZoneInfo) -> dt.datetime | None:
     for field in ("published", "updated", "created"):
-        raw = entry.get(field)
+        raw = dict.get(entry, field)  # plain dict access: no feedparser fallback warnings
         if not raw:
             continue
         parsed, impossible = parse_date(raw, zone)
         if impossible:
             return None
         if parsed is None:
-            parsed = _struct_to_dt(entry.get(f"{field}_parsed"))
+            parsed = _struct_to_dt(dict.get(entry, f"{field}_parsed"))
         if parsed is not None:
             return parsed
     return None
