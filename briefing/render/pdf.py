@@ -36,11 +36,15 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from briefing.errors import RenderError
-from briefing.model import Briefing
-from briefing.render.html import ASSETS_DIR, render_html
+
+if TYPE_CHECKING:
+    from briefing.model import Briefing
+
+# The worker imports this module: keep its imports light (no model, Jinja2 or Babel here).
+ASSETS_DIR = Path(__file__).resolve().parents[2] / "templates" / "assets"
 
 ASSET_BASE = "https://assets.briefing.invalid/"
 """Where the PDF's HTML finds our stylesheet; only `SafeFetcher` answers for this host."""
@@ -309,6 +313,9 @@ def render_pdf(
     timeout: float = 60,
 ) -> bytes:
     """One edition of a briefing as an A4 PDF (Noto CJK embedded and subset)."""
+    from briefing.render.html import render_html
+
+    prewarm()  # the worker starts while the page is rendered
     html = render_html(
         briefing, edition, assets_href=ASSET_BASE, footer_html=footer_html, for_pdf=True
     )
