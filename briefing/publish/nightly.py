@@ -294,29 +294,21 @@ def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
 
 
 def _fetch_facts(report: Any) -> dict[str, Any]:
-    """What the manifest records of a FetchReport (duck-typed: only documented fields)."""
-    facts: dict[str, Any] = {"skipped": False}
-    summary = getattr(report, "summary_line", None)
-    facts["summary"] = summary() if callable(summary) else str(report)
-    to_dict = getattr(report, "to_dict", None)
-    if callable(to_dict):
-        facts.update(to_dict())
-    else:
-        for name in ("sources_ok", "sources_failed", "articles_new", "articles_updated", "articles"):
-            value = getattr(report, name, None)
-            if value is not None:
-                facts[name] = value if isinstance(value, int | str) else _jsonable(value)
-    return facts
-
-
-def _jsonable(value: Any) -> Any:
-    try:
-        json.dumps(value)
-        return value
-    except TypeError:
-        if isinstance(value, list | tuple | set):
-            return [str(v) for v in value]
-        return str(value)
+    """What the manifest records of an ingest `FetchReport`."""
+    failed = [r for r in getattr(report, "results", []) if getattr(r, "failed", False)]
+    details = report.as_details() if hasattr(report, "as_details") else {}
+    return {
+        "skipped": False,
+        "summary": report.summary_line(),
+        "status": getattr(report, "status", None),
+        "sources_ok": getattr(report, "ok", None),
+        "sources_failed": len(failed),
+        "sources_not_modified": getattr(report, "not_modified", None),
+        "failed": [r.describe() for r in failed],
+        "articles_new": getattr(report, "new", None),
+        "articles_updated": getattr(report, "updated", None),
+        "sources": details.get("sources", {}),
+    }
 
 
 def _briefing_facts(briefing: Briefing, config: Any) -> dict[str, Any]:
