@@ -77,7 +77,9 @@ class LoopbackServer:
                     pass  # the client gave up, as it should for bombs and trickles
 
         self._httpd = _Server(("127.0.0.1", 0), RequestHandler)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # -- lifecycle ------------------------------------------------------------------------
 
