@@ -155,6 +155,8 @@ def _read_text(text: str, key: str, zone: ZoneInfo) -> RawEntry:
             continue
         bold = _BOLD_LINE.match(line)
         value = (bold.group(1) if bold else line).strip()
+        if re.fullmatch(r"[\d\s年月日:./-]+", value):
+            value = re.sub(r"\s*([年月日])\s*", r"\1", value).strip()  # "2026 年 02 月 04 日"
         if link := _URL.match(value):
             url = canonical_url(link.group(1))
         elif _DATE.match(value):
