@@ -67,7 +67,7 @@ def test_editions_are_aligned(day: Briefing) -> None:
     ids = "//section/@id | //article/@id | //ul[@class='brief-list']/li/@id"
     assert zh.xpath(ids) == en.xpath(ids)
     assert en.get("lang") == "en"
-    assert en.xpath("//article[1]//span[@class='label']/text()")[0].strip() == "Time:"
+    assert en.xpath("//article[1]//span[@class='label']/text()")[0] == "Time:"
     assert en.xpath("//article[1]//span[@class='target']/text()")[0] == "Equities"
     assert ("bullish", "Bullish") in {
         (b.get("data-stance"), b.text) for b in en.xpath("//span[contains(@class,'badge')]")

@@ -113,6 +113,7 @@ class PageView:
     sections: list[SectionView]
     labels: dict[str, str]
     colon: str
+    gap: str
     other_edition_href: str | None
     other_edition_lang: str | None
     stylesheet_href: str
@@ -246,7 +247,9 @@ def page_context(
         tags=[builder.text(t) for t in view.tags if t],
         sections=sections,
         labels=builder.labels,
-        colon=colon(edition),
+        # "时间：" / "Time: ": the space sits outside the bold label, where layout keeps it.
+        colon=colon(edition).rstrip(),
+        gap="" if colon(edition).endswith("：") else " ",
         other_edition_href=None if for_pdf else safe_relative_href(other_edition_href),
         other_edition_lang=other_lang,
         stylesheet_href=assets_href + STYLESHEET,
