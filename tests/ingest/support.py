@@ -33,6 +33,7 @@ def write_config(tmp_path: Path, sources: list[dict[str, Any]], **settings: Any)
         "local_root": ".",
     }
     base.update(settings)
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "feeds.yaml"
     path.write_text(
         yaml.safe_dump({"settings": base, "sources": sources}, allow_unicode=True), encoding="utf-8"
