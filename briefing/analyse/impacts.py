@@ -11,6 +11,7 @@ up, as many say down), the target gets no tag.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -26,7 +27,9 @@ _POLARITY: dict[str, int] = {
     "bullish": 1, "lean_bullish": 1, "hawkish": 1,
     "bearish": -1, "lean_bearish": -1, "dovish": -1,
 }
-_JOINERS = {"和", "与", "及", "、", "/", "和美", "and", "&", "or"}
+_JOINERS = {"和", "与", "及", "、", "/", "and", "&", "or"}
+_COUNTER = {"兑", "对", "against", "against the", "versus", "vs"}  # 人民币兑美元: the yuan moved
+_UNIT_BEFORE = re.compile(r"[0-9０-９万亿千百十]\s*$")  # 5100美元 is a price, not the dollar
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,18 @@ def _cue_allowed(cue: Match, clause: str, lex: Lexicon, ignored: list[Match], zh
 
 def _targets(clause: str, lex: Lexicon) -> list[Match]:
     """Asset mentions, without those that only qualify the next one (港股稀土概念股 → 稀土)."""
-    found = list(lex.asset_matcher.finditer(clause))
+    found = [
+        m for m in lex.asset_matcher.finditer(clause)
+        if not _UNIT_BEFORE.search(clause[: m.start])
+    ]
     kept = []
     for i, m in enumerate(found):
+        prev = found[i - 1] if i else None
+        if prev is not None and clause[prev.end:m.start].strip().casefold() in _COUNTER:
+            continue  # the counter-currency of a pair
         nxt = found[i + 1] if i + 1 < len(found) else None
-        if nxt is not None and nxt.start - m.end <= 2 and clause[m.end:nxt.start].strip() not in _JOINERS:
+        gap = clause[m.end:nxt.start].strip().casefold() if nxt is not None else ""
+        if nxt is not None and nxt.start - m.end <= 2 and gap not in _JOINERS | _COUNTER:
             continue
         kept.append(m)
     return kept

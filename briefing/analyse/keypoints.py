@@ -42,6 +42,12 @@ _OPINION = re.compile(
     re.I,
 )
 _ATTRIBUTION = re.compile(r"^(?:据[^，,。]{1,20}(?:报道|消息|称|显示)|另据[^，,。]{1,20})[，,]\s*")
+# Datelines: 财联社2月5日讯， / 新华社北京2月4日电 / （中央社记者综合外电报导） / BEIJING, Feb 4 (Reuters) -
+_DATELINE = re.compile(
+    r"^(?:[^，,。\s]{0,12}\d{1,2}月\d{1,2}日(?:电|讯|消息)[，,]?"
+    r"|[（(][^）)]{2,20}(?:报导|报道|电)[）)]"
+    r"|[A-Z][A-Z/ .]+,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?\([A-Za-z ]+\)\s*[-–—]\s*)"
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,7 @@ def _score(s: Sentence, lex: Lexicon) -> float:
 
 
 def _tidy(text: str, zh: bool) -> str:
-    text = _ATTRIBUTION.sub("", text.strip())
+    text = _ATTRIBUTION.sub("", _DATELINE.sub("", text.strip()).strip())
     text = trim(text, ZH_LIMIT if zh else EN_LIMIT)
     return text.rstrip("。；;.") if not text.endswith("…") else text
 

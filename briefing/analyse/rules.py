@@ -7,24 +7,35 @@ interpretation (深度解读 & 洞察) is left empty rather than filled with gen
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from briefing.analyse.base import Headline, Story
 from briefing.analyse.headline import write_headline
 from briefing.analyse.impacts import find_impacts
-from briefing.analyse.keypoints import key_points
+from briefing.analyse.keypoints import article_sentences, key_points
 from briefing.analyse.lexicon import Lexicon, lexicon
 from briefing.analyse.settings import AnalysisSettings
-from briefing.analyse.text import clean_title, is_chinese
+from briefing.analyse.text import clean_title, is_chinese, trim
 from briefing.analyse.window import zone
+from briefing.article import Article
 from briefing.knowledge import stance_vocabulary
 from briefing.model import Item, Source, Text
 
 
+def article_title(article: Article) -> str:
+    """The article's title cleaned; a title without words (---) falls back to the first sentence."""
+    title = clean_title(article.title_norm) if article.title_norm else ""
+    if re.search(r"\w", title):
+        return title
+    first = next(iter(article_sentences(article)), "")
+    return trim(first, 40).rstrip("。.") if first else ""
+
+
 def story_title(story: Story) -> Text:
     """The lead's title in its language; the first title in the other language if any."""
-    zh = next((a.title_norm for a in story.articles if is_chinese(a.lang) and a.title_norm), "")
-    en = next((a.title_norm for a in story.articles if not is_chinese(a.lang) and a.title_norm), "")
-    return Text(zh=clean_title(zh) if zh else "", en=clean_title(en) if en else "")
+    zh = next((t for a in story.articles if is_chinese(a.lang) and (t := article_title(a))), "")
+    en = next((t for a in story.articles if not is_chinese(a.lang) and (t := article_title(a))), "")
+    return Text(zh=zh, en=en)
 
 
 def story_sources(story: Story) -> list[Source]:

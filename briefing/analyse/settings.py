@@ -26,7 +26,7 @@ class ClusterSettings(_Settings):
     """Thresholds of story building (see briefing/analyse/stories.py)."""
 
     near_duplicate: float = Field(0.5, ge=0, le=1, description="shingle Jaccard of near duplicates")
-    same_story: float = Field(0.45, ge=0, le=1, description="article–story similarity to join")
+    same_story: float = Field(0.55, ge=0, le=1, description="article–story similarity to join")
     max_hours_apart: float = Field(30.0, gt=0, description="reports further apart are other events")
 
 

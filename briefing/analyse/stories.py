@@ -25,7 +25,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
 from briefing.analyse.settings import ClusterSettings
-from briefing.analyse.text import char_ngrams, fold_for_compare, is_chinese, jaccard, numbers
+from briefing.analyse.text import (
+    char_ngrams,
+    fold_for_compare,
+    is_chinese,
+    is_specific,
+    jaccard,
+    numbers,
+)
 from briefing.article import Article
 
 LEAD_CHARS = 400  # entities and figures are read from the title and the opening
@@ -125,19 +132,6 @@ def merge_duplicates(articles: Sequence[Article], threshold: float) -> list[list
     return uf.groups()
 
 
-@dataclass
-class _Cluster:
-    """A story being built: the union of its reports' features."""
-
-    index: int
-    members: list[int]
-    entities: Counter[str] = field(default_factory=Counter)
-    figures: set[str] = field(default_factory=set)
-    titles: dict[str, set[str]] = field(default_factory=dict)  # script → title bigrams
-    first: float = 0.0
-    last: float = 0.0
-
-
 @dataclass(frozen=True)
 class _Report:
     """One group of duplicates, described by its earliest article."""
@@ -150,6 +144,16 @@ class _Report:
     time: float
 
 
+@dataclass
+class _Cluster:
+    """A story being built: the union of its reports' features."""
+
+    index: int
+    members: list[int]
+    reports: list[_Report] = field(default_factory=list)
+    last: float = 0.0
+
+
 def _describe(group: list[int], articles: Sequence[Article], lex: Lexicon) -> _Report:
     lead = articles[group[0]]
     entities: dict[str, None] = {}
@@ -158,6 +162,8 @@ def _describe(group: list[int], articles: Sequence[Article], lex: Lexicon) -> _R
         a = articles[i]
         opening = a.title_norm + "\n" + a.text_norm[:LEAD_CHARS]
         entities.update(dict.fromkeys(lex.entity_matcher.keys(opening)))
+        # Market targets only from titles: every market story's body names the dollar.
+        entities.update(dict.fromkeys(f"a:{k}" for k in lex.asset_matcher.keys(a.title_norm)))
         figures |= numbers(opening)
     return _Report(
         members=tuple(group),
@@ -177,16 +183,26 @@ def _blocking_keys(report: _Report, df: Counter[str], cap: int) -> list[str]:
     return keys
 
 
-def _similarity(report: _Report, cluster: _Cluster, idf: dict[str, float]) -> float:
-    """How likely the report tells the cluster's event: 0 … ~1.5."""
-    shared = [e for e in report.entities if e in cluster.entities]
-    own = sum(idf[e] for e in report.entities) or 1.0
-    entity_score = sum(idf[e] for e in shared) / own
-    figures = len(report.figures & cluster.figures)
-    title = jaccard(set(report.title), cluster.titles.get(report.script, set()))
-    if len(shared) < 2 and not (shared and figures) and title < 0.3:
-        return 0.0  # one shared name alone (美国, Fed) is not the same event
-    return 0.6 * entity_score + 0.25 * min(figures, 2) / 2 + 0.8 * title
+def _similarity(
+    report: _Report, other: _Report, idf: dict[str, float], places: frozenset[str]
+) -> float:
+    """How likely two reports tell the same event: 0 … ~1.9."""
+    shared = [e for e in report.entities if e in other.entities]
+    named = [e for e in shared if e not in places]
+    def weight(e: str) -> float:  # countries and market targets say less than names
+        return idf[e] * (0.5 if e in places or e.startswith("a:") else 1.0)
+
+    own = sum(weight(e) for e in report.entities) or 1.0
+    entity_score = sum(weight(e) for e in shared) / own
+    figures = [f for f in report.figures & other.figures if is_specific(f)]
+    title = jaccard(set(report.title), set(other.title)) if report.script == other.script else 0.0
+    # Countries count half: two named parties, or a party and a figure, make evidence.
+    strength = len(named) + 0.5 * (len(shared) - len(named)) + 0.5 * len(figures)
+    evidence = strength >= 2 or len(figures) >= 2 or title >= 0.3
+    if not evidence:
+        return 0.0  # countries alone (美国, 中国) or one name do not make the same event
+    return (0.6 * entity_score + 0.1 * min(len(named), 3) + 0.3 * min(len(figures), 2) / 2
+            + 0.8 * title)
 
 
 def cluster_events(
@@ -202,6 +218,8 @@ def cluster_events(
     idf = {key[2:]: math.log((n + 1) / (count + 1)) + 1.0 for key, count in df.items()
            if key.startswith("e:")}
     cap = _bucket_cap(n)
+    # Countries and themes (places, topics) are shared by many stories of a day.
+    places = frozenset(k for k, e in lex.entities.items() if e.kind in ("place", "topic"))
     clusters: list[_Cluster] = []
     index: dict[str, list[int]] = defaultdict(list)
     max_gap = settings.max_hours_apart * 3600
@@ -213,16 +231,16 @@ def cluster_events(
             cluster = clusters[c]
             if r.time - cluster.last > max_gap:
                 continue
-            score = _similarity(r, cluster, idf)
+            # Compared with the story's reports one by one (its first and latest few), not
+            # with the union of their features: a union grows until everything matches it.
+            score = max(_similarity(r, m, idf, places) for m in cluster.reports[:2] + cluster.reports[-3:])
             if score > best_score:
                 best, best_score = cluster, score
         if best is None:
-            best = _Cluster(index=len(clusters), members=[], first=r.time)
+            best = _Cluster(index=len(clusters), members=[])
             clusters.append(best)
         best.members.extend(r.members)
-        best.entities.update(r.entities)
-        best.figures |= r.figures
-        best.titles.setdefault(r.script, set(r.title))
+        best.reports.append(r)
         best.last = max(best.last, r.time)
         for k in keys:
             if not index[k] or index[k][-1] != best.index:

@@ -9,6 +9,7 @@ breaks left by PDF extraction. Everything here is a pure function of its input.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{CJK}]")
@@ -61,9 +62,28 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 
 
+_META_LINE = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]*:(?:\s|$)|\s*-\s|---\s*$|\s*$)")
+
+
+def _strip_metadata(text: str) -> str:
+    """A leading `key: value` block (front matter whose fences were lost) is not content."""
+    lines = text.split("\n")
+    if not lines or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*:\s", lines[0]):
+        return text
+    n = 0
+    rest: list[str] = []
+    while n < len(lines) and _META_LINE.match(lines[n]):
+        fence = lines[n].find("---", 1)
+        n += 1
+        if fence > 0 and lines[n - 1][fence + 3 :].strip():
+            rest = [lines[n - 1][fence + 3 :].strip()]  # the body was glued to the fence
+            break
+    return "\n".join(rest + lines[n:])
+
+
 def clean_body(text: str) -> str:
     """The article body without markup, trailing link lists and boilerplate lines."""
-    text = _FRONT_MATTER.sub("", text.replace("\r\n", "\n"))
+    text = _strip_metadata(_FRONT_MATTER.sub("", text.replace("\r\n", "\n")))
     text = _HTML_BLOCK.sub("\n", text)
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
@@ -76,7 +96,8 @@ def clean_body(text: str) -> str:
         if not line or _NO_WORDS.match(line):
             kept.append("")
             continue
-        line = normalise_spacing(line) if has_cjk(line) else line
+        if has_cjk(line) and "\u3000" not in line.strip("\u3000"):
+            line = normalise_spacing(line)
         if line.startswith("#") or _is_emphasis_line(line) or _URL_LINE.match(line):
             kept.append("")  # headings and bold metadata lines are not sentences
             continue
@@ -97,6 +118,8 @@ def _is_table_row(line: str) -> bool:
         return False
     if _ROW_NUMBER.match(line):
         return True
+    if "，" in line or "," in line:
+        return False  # prose, even with spaces in it
     cells = line.split()
     return len(cells) >= 4 and sum(len(c) <= 4 for c in cells) >= len(cells) // 2 + 1
 
@@ -120,7 +143,9 @@ def _join_hard_breaks(lines: list[str]) -> str:
                 pending += line
         else:
             pending = line
-        if _ENDS_SENTENCE.search(pending) or len(pending) < 20 or not has_cjk(pending):
+        # Headings: short, or in the title style with ideographic spaces (长谈贸易　道指急升).
+        heading = "\u3000" in pending or "  " in pending
+        if _ENDS_SENTENCE.search(pending) or len(pending) < 20 or heading or not has_cjk(pending):
             out.append(pending)
             pending = ""
     if pending:
@@ -194,21 +219,38 @@ def clean_title(title: str) -> str:
     return cleaned.strip() or title
 
 
-_NUMBER = re.compile(r"(?<![0-9A-Za-z.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*(%|％|个百分点|个基点|基点|bp|bps|万亿|亿|万|美元|港元|元|点|桶|吨)?", re.I)
+_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*"
+    r"(%|％|个百分点|个基点|基点|bps?\b|万亿|亿|万|million\b|billion\b|trillion\b|bn\b|"
+    r"美元|港元|元|点|桶|吨|percent\b|points?\b)?",
+    re.I,
+)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_SCALE = {"万": 10**4, "亿": 10**8, "万亿": 10**12, "million": 10**6, "billion": 10**9,
+          "bn": 10**9, "trillion": 10**12}
 
 
 def numbers(text: str) -> set[str]:
-    """The figures of a text that identify facts: decimals, percentages, amounts (not years or days)."""
+    """The figures of a text that identify facts, as plain values (2.2万 and 22,000 → 22000).
+
+    Years, days and other small bare integers are left out: they identify nothing.
+    """
     found: set[str] = set()
     for m in _NUMBER.finditer(text):
-        value, unit = m.group(1).replace(",", ""), (m.group(2) or "").replace("％", "%")
+        value, unit = m.group(1).replace(",", ""), (m.group(2) or "").casefold()
         if _YEAR.match(value) and not unit:
             continue
         if not unit and "." not in value and len(value) <= 2:
             continue  # small integers: days, counts, list numbers
-        found.add(value.rstrip("0").rstrip(".") if "." in value else value)
+        amount = Decimal(value) * _SCALE.get(unit, 1)
+        found.add(format(amount.normalize(), "f"))
     return found
+
+
+def is_specific(figure: str) -> bool:
+    """A figure precise enough to identify an event (17.3, 345.5, 22000 — not 1.5 or 200)."""
+    digits = figure.replace(".", "").strip("0")
+    return len(figure) >= 4 or len(digits) >= 3
 
 
 def fold_for_compare(text: str) -> str:
