@@ -1,0 +1,105 @@
+"""`briefing fetch` and `briefing articles` through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import cli
+from tests.helpers.loopback import LoopbackServer, loopback_server  # noqa: F401
+from tests.ingest.support import write_config
+
+FEED = (Path(__file__).resolve().parents[1] / "data" / "feeds" / "basic.xml").read_bytes()
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _setup(tmp_path: Path, server: LoopbackServer):
+    server.respond("/ok", FEED, headers={"Content-Type": "application/rss+xml"})
+    server.respond("/gone", b"", status=404)
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "a.md").write_text(
+        "---\ntitle: 人民币汇率小幅走强\ndate: 2026-02-04 10:00\n---\n\n人民币兑美元中间价上调。\n", "utf-8"
+    )
+    return write_config(
+        tmp_path,
+        [
+            {"id": "ok", "url": server.url("/ok")},
+            {"id": "gone", "url": server.url("/gone")},
+            {"id": "local", "path": "articles"},
+            {"id": "off", "url": server.url("/never"), "enabled": False},
+        ],
+    )
+
+
+def test_fetch_summary_and_exit_zero_when_sources_fail(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+    config = _setup(tmp_path, loopback_server)
+    result = run("fetch", "--config", str(config.path))
+    assert result.exit_code == 0
+    assert result.stdout == "2 ok, 1 failed, 0 not modified; articles: 3 new, 0 updated\n"
+    assert "warning: gone: HttpStatusError: HTTP 404" in result.stderr
+    assert "/never" not in loopback_server.paths()
+    quiet = run("fetch", "--config", str(config.path), "--quiet")
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+
+
+def test_articles_lists_by_date_source_and_json(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+    config = _setup(tmp_path, loopback_server)
+    run("fetch", "--config", str(config.path))
+    table = run("articles", "--config", str(config.path), "--date", "2026-02-05")  # window: 02-04 08:00 to 02-05 08:00
+    assert table.exit_code == 0
+    lines = table.stdout.splitlines()
+    assert len(lines) == 3 and "2026-02-04 10:00" in table.stdout and "人民币汇率小幅走强" in table.stdout
+    local = run("articles", "--config", str(config.path), "--source", "local", "--json")
+    (item,) = json.loads(local.stdout)
+    assert item["source_id"] == "local" and item["published"] == "2026-02-04T10:00:00+08:00"
+    empty = run("articles", "--config", str(config.path), "--date", "2020-01-01")
+    assert empty.stdout == "" and "no articles" in empty.stderr
+    bad = run("articles", "--config", str(config.path), "--date", "2026-02-31")
+    assert bad.exit_code == 2
+    unknown = run("articles", "--config", str(config.path), "--source", "nope")
+    assert unknown.exit_code == 2 and "known: gone, local, off, ok" in unknown.stderr
+
+
+@pytest.mark.parametrize("problem", ["foreign", "locked"])
+def test_broken_store_exits_one_with_a_message(tmp_path: Path, problem: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from briefing.cli import main
+
+    config = write_config(tmp_path, [])
+    config.store_path.parent.mkdir(parents=True, exist_ok=True)
+    holder = sqlite3.connect(config.store_path, isolation_level=None)
+    if problem == "foreign":
+        holder.execute("CREATE TABLE theirs (x)")
+    else:
+        holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(SystemExit) as info:
+            main(["fetch", "--config", str(config.path)])
+    finally:
+        holder.close()
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "Traceback" not in err
+    assert ("another application" if problem == "foreign" else "locked") in err
+
+
+def test_bad_config_exits_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from briefing.cli import main
+
+    path = tmp_path / "feeds.yaml"
+    path.write_text("settings:\n  concurency: 3\n")
+    with pytest.raises(SystemExit) as info:
+        main(["fetch", "--config", str(path)])
+    assert info.value.code == 1 and "did you mean 'concurrency'" in capsys.readouterr().err
+
+
+def test_every_command_has_help() -> None:
+    for name in ("fetch", "articles"):
+        result = run(name, "--help")
+        assert result.exit_code == 0 and "--config" in result.stdout
