@@ -39,6 +39,10 @@ def _other_edition(edition: str, langs: tuple[str, ...]) -> str | None:
 def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
           config: Config) -> None:
     """Build the briefing of one day: OUT/{lang}/{date}/briefing.{md,html,pdf,json}."""
+    if "pdf" in formats:
+        from briefing.render.pdf import prewarm
+
+        prewarm()  # start the PDF worker while the day is built and md/html render
     briefing = _briefing_for(day, config)
     out_dir = out or config.resolve(config.site.out)
     rendered = {}
