@@ -89,9 +89,9 @@ class Steps:
             return run_fetch(config, store=store)
 
         def build(config: Any, store: Any, day: dt.date, clock: Callable[[], dt.datetime]) -> Briefing:
-            from briefing.analyse import build_briefing  # type: ignore[attr-defined,unused-ignore]
+            from briefing.analyse import build_briefing
 
-            return build_briefing(config, store, day, clock=clock)
+            return build_briefing(config, store, day, clock=clock())
 
         return cls(fetch=fetch, build=build)
 
