@@ -11,19 +11,35 @@ import pytest
 
 from briefing.article import Article
 from briefing.errors import DatabaseLockedError, StorageError
-from briefing.store import HASH_CHANGED_LIMIT, SCHEMA_VERSION, SourceState, Store
-from briefing.store import schema
+from briefing.store import HASH_CHANGED_LIMIT, SCHEMA_VERSION, SourceState, Store, schema
 
 UTC = dt.UTC
 T0 = dt.datetime(2026, 2, 4, 12, 0, tzinfo=UTC)
 
 
-def make(aid: str = "a1", *, published: dt.datetime = T0, text: str = "body", inferred: bool = False,
-         seen: dt.datetime = T0, source: str = "src") -> Article:
+def make(
+    aid: str = "a1",
+    *,
+    published: dt.datetime = T0,
+    text: str = "body",
+    inferred: bool = False,
+    seen: dt.datetime = T0,
+    source: str = "src",
+) -> Article:
     return Article(
-        id=aid, source_id=source, source_name="Source", url=f"https://example.com/{aid}",
-        title=f"title {aid}", title_norm=f"title {aid}", published=published, lang="en",
-        text=text, text_norm=text, content_hash=f"hash-{text}", first_seen=seen, last_seen=seen,
+        id=aid,
+        source_id=source,
+        source_name="Source",
+        url=f"https://example.com/{aid}",
+        title=f"title {aid}",
+        title_norm=f"title {aid}",
+        published=published,
+        lang="en",
+        text=text,
+        text_norm=text,
+        content_hash=f"hash-{text}",
+        first_seen=seen,
+        last_seen=seen,
         date_inferred=inferred,
     )
 
@@ -107,14 +123,19 @@ def test_upsert_is_idempotent(store: Store) -> None:
 
 def test_inferred_date_does_not_move_a_stored_date(store: Store) -> None:
     store.upsert_articles("src", [make("a1")])
-    store.upsert_articles("src", [make("a1", text="new", published=T0 + dt.timedelta(days=1), inferred=True)])
+    store.upsert_articles(
+        "src", [make("a1", text="new", published=T0 + dt.timedelta(days=1), inferred=True)]
+    )
     got = store.article("a1")
     assert got.published == T0 and not got.date_inferred and got.text == "new"
 
 
 def test_content_churn_is_capped(store: Store) -> None:
     store.upsert_articles("src", [make("a1")])
-    updates = sum(store.upsert_articles("src", [make("a1", text=f"v{i}")])[1] for i in range(HASH_CHANGED_LIMIT + 5))
+    updates = sum(
+        store.upsert_articles("src", [make("a1", text=f"v{i}")])[1]
+        for i in range(HASH_CHANGED_LIMIT + 5)
+    )
     assert updates == HASH_CHANGED_LIMIT
 
 
@@ -163,7 +184,9 @@ def test_source_state_round_trip(store: Store) -> None:
 
 WRITES = {
     "upsert_articles": lambda s: s.upsert_articles("src", [make("zz")]),
-    "save_source_state": lambda s: s.save_source_state(SourceState(id="s", kind="feed", location="u")),
+    "save_source_state": lambda s: s.save_source_state(
+        SourceState(id="s", kind="feed", location="u")
+    ),
     "cache_put": lambda s: s.cache_put("k", "m", "v"),
     "save_briefing": lambda s: s.save_briefing(dt.date(2026, 2, 5), "{}", "h"),
     "record_run": lambda s: s.record_run("fetch", started=T0, finished=T0, status="ok"),

@@ -50,6 +50,7 @@ _SUPERSETS = {
     "cp1252": "cp1252",
 }
 _PLAUSIBLE = 0.85
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
@@ -123,11 +124,11 @@ def _common_han() -> frozenset[str]:
 def plausibility(text: str) -> float:
     """Share of non-ASCII characters that look like real text (1.0 for pure ASCII)."""
     sample = text[:20000]
+    if sample.isascii():
+        return 1.0
     total = bad = 0
     common = _common_han()
-    for ch in sample:
-        if ch < "\x80":
-            continue
+    for ch in _NON_ASCII.findall(sample):
         total += 1
         cat = unicodedata.category(ch)
         if (
@@ -206,6 +207,8 @@ def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
             continue
         tried.add(codec)
         text = _decode(data, codec)
+        if text is not None and codec == "utf_8":
+            return Decoded(text, codec, warnings)  # strict UTF-8 success is proof enough
         if text is not None and plausibility(text) >= _PLAUSIBLE:
             if _single_byte(codec) and not data.isascii():
                 # every byte decodes under a single-byte codec, so decoding proves nothing:

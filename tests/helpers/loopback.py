@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1 for tests: feeds, faults, and an access log.
 
-    with LoopbackServer() as server:                  # or the `loopback_server` fixture
+    with LoopbackServer() as server:                  # or the `loopback_server` fixture below
         server.respond("/feed.xml", body, headers={"Content-Type": "application/rss+xml"})
         server.respond("/busy", b"", status=503, headers={"Retry-After": "3600"})
         server.redirect("/loop", "/loop")             # a redirect loop
@@ -231,8 +231,13 @@ def gzipped(data: bytes) -> bytes:
     return buf.getvalue()
 
 
-@pytest.fixture
-def loopback_server() -> Iterator[LoopbackServer]:
-    """A started LoopbackServer, stopped after the test."""
+@pytest.fixture(name="loopback_server")
+def loopback_server_fixture() -> Iterator[LoopbackServer]:
+    """A started LoopbackServer, stopped after the test.
+
+    Use it from a test module with
+    `from tests.helpers.loopback import loopback_server_fixture  # noqa: F401`
+    and a test parameter named `loopback_server`.
+    """
     with LoopbackServer() as server:
         yield server

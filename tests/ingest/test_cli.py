@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefing.cli import cli
-from tests.helpers.loopback import LoopbackServer, loopback_server  # noqa: F401
+from tests.helpers.loopback import LoopbackServer, loopback_server_fixture  # noqa: F401
 from tests.ingest.support import write_config
 
 FEED = (Path(__file__).resolve().parents[1] / "data" / "feeds" / "basic.xml").read_bytes()
@@ -25,7 +25,8 @@ def _setup(tmp_path: Path, server: LoopbackServer):
     server.respond("/gone", b"", status=404)
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "a.md").write_text(
-        "---\ntitle: 人民币汇率小幅走强\ndate: 2026-02-04 10:00\n---\n\n人民币兑美元中间价上调。\n", "utf-8"
+        "---\ntitle: 人民币汇率小幅走强\ndate: 2026-02-04 10:00\n---\n\n人民币兑美元中间价上调。\n",
+        "utf-8",
     )
     return write_config(
         tmp_path,
@@ -38,7 +39,9 @@ def _setup(tmp_path: Path, server: LoopbackServer):
     )
 
 
-def test_fetch_summary_and_exit_zero_when_sources_fail(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_fetch_summary_and_exit_zero_when_sources_fail(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     config = _setup(tmp_path, loopback_server)
     result = run("fetch", "--config", str(config.path))
     assert result.exit_code == 0
@@ -49,13 +52,21 @@ def test_fetch_summary_and_exit_zero_when_sources_fail(tmp_path: Path, loopback_
     assert quiet.exit_code == 0 and quiet.stdout == ""
 
 
-def test_articles_lists_by_date_source_and_json(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_articles_lists_by_date_source_and_json(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     config = _setup(tmp_path, loopback_server)
     run("fetch", "--config", str(config.path))
-    table = run("articles", "--config", str(config.path), "--date", "2026-02-05")  # window: 02-04 08:00 to 02-05 08:00
+    table = run(
+        "articles", "--config", str(config.path), "--date", "2026-02-05"
+    )  # window: 02-04 08:00 to 02-05 08:00
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
-    assert len(lines) == 3 and "2026-02-04 10:00" in table.stdout and "人民币汇率小幅走强" in table.stdout
+    assert (
+        len(lines) == 3
+        and "2026-02-04 10:00" in table.stdout
+        and "人民币汇率小幅走强" in table.stdout
+    )
     local = run("articles", "--config", str(config.path), "--source", "local", "--json")
     (item,) = json.loads(local.stdout)
     assert item["source_id"] == "local" and item["published"] == "2026-02-04T10:00:00+08:00"
@@ -68,7 +79,9 @@ def test_articles_lists_by_date_source_and_json(tmp_path: Path, loopback_server:
 
 
 @pytest.mark.parametrize("problem", ["foreign", "locked"])
-def test_broken_store_exits_one_with_a_message(tmp_path: Path, problem: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_store_exits_one_with_a_message(
+    tmp_path: Path, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     from briefing.cli import main
 
     config = write_config(tmp_path, [])

@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -20,7 +19,7 @@ from briefing.ingest import run_fetch
 from briefing.ingest.encoding import plausibility
 from briefing.ingest.feeds import parse_feed
 from briefing.store import Store
-from tests.helpers.loopback import LoopbackServer, loopback_server  # noqa: F401
+from tests.helpers.loopback import LoopbackServer, loopback_server_fixture  # noqa: F401
 from tests.ingest.support import clock, write_config
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "feedparser-tests"
@@ -52,8 +51,12 @@ def test_parse_feed_gets_bytes_only(monkeypatch: pytest.MonkeyPatch) -> None:
     seen = []
     real = feedparser.parse
     monkeypatch.setattr(feedparser, "parse", lambda src, **kw: seen.append(src) or real(src, **kw))
-    parse_feed(b'<rss version="2.0"><channel><title>t</title></channel></rss>', content_type=None,
-               url="http://x/", zone=ZoneInfo("UTC"))
+    parse_feed(
+        b'<rss version="2.0"><channel><title>t</title></channel></rss>',
+        content_type=None,
+        url="http://x/",
+        zone=ZoneInfo("UTC"),
+    )
     assert seen and all(not isinstance(s, str) for s in seen)
 
 
@@ -88,17 +91,23 @@ with Store.open(config.store_path) as store:
 """
 
 
-def test_kill_mid_fetch_then_rerun_matches_a_clean_run(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_kill_mid_fetch_then_rerun_matches_a_clean_run(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     for s in range(12):
-        loopback_server.respond(f"/f{s}", _feed(40, s), headers={"Content-Type": "application/rss+xml"},
-                                delay=0.05 * s)
+        loopback_server.respond(
+            f"/f{s}", _feed(40, s), headers={"Content-Type": "application/rss+xml"}, delay=0.05 * s
+        )
     sources = [{"id": f"s{s}", "url": loopback_server.url(f"/f{s}")} for s in range(12)]
     crashed = write_config(tmp_path / "crashed", sources, concurrency=2)
     clean = write_config(tmp_path / "clean", sources, concurrency=2)
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.Popen(
         [sys.executable, "-c", SCRIPT, str(crashed.path)],
-        cwd=root, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(root)},
+        cwd=root,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
     )
     try:
         assert proc.stdout is not None
@@ -125,7 +134,9 @@ def test_kill_mid_fetch_then_rerun_matches_a_clean_run(tmp_path: Path, loopback_
 def test_failure_between_articles_and_watermark_costs_a_refetch(
     tmp_path: Path, loopback_server: LoopbackServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    loopback_server.conditional("/f", _feed(5, 1), etag='"e1"', headers={"Content-Type": "application/rss+xml"})
+    loopback_server.conditional(
+        "/f", _feed(5, 1), etag='"e1"', headers={"Content-Type": "application/rss+xml"}
+    )
     config = write_config(tmp_path, [{"id": "one", "url": loopback_server.url("/f")}])
     real = Store.save_source_state
 
@@ -144,4 +155,3 @@ def test_failure_between_articles_and_watermark_costs_a_refetch(
         assert (report.new, report.updated) == (0, 0) and len(store.articles()) == 5
         assert store.source_state("one").etag == '"e1"'
     assert "if-none-match" not in loopback_server.requests[1].headers
-

@@ -32,7 +32,9 @@ def fetched(tmp_path_factory: pytest.TempPathFactory) -> Any:
         sources = []
         for path in FIXTURES:
             expect = json.loads(path.with_name(f"{path.stem}.expect.json").read_text("utf-8"))
-            server.respond(f"/{path.name}", path.read_bytes(), headers={"Content-Type": expect["content_type"]})
+            server.respond(
+                f"/{path.name}", path.read_bytes(), headers={"Content-Type": expect["content_type"]}
+            )
             sources.append({"id": _sid(path), "url": server.url(f"/{path.name}")})
         config = write_config(tmp, sources)
         with Store.open(config.store_path) as store:

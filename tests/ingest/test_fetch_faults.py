@@ -11,7 +11,7 @@ import pytest
 
 from briefing.ingest import run_fetch
 from briefing.store import Store
-from tests.helpers.loopback import LoopbackServer, loopback_server  # noqa: F401
+from tests.helpers.loopback import LoopbackServer, loopback_server_fixture  # noqa: F401
 from tests.ingest.support import NOW, clock, write_config
 
 FEED = (Path(__file__).resolve().parents[1] / "data" / "feeds" / "basic.xml").read_bytes()
@@ -25,8 +25,12 @@ def fetch_one(tmp_path: Path, url: str, **settings: object):
         return report.result("one"), store.source_state("one"), store.articles()
 
 
-def test_ok_then_not_modified_keeps_validators(tmp_path: Path, loopback_server: LoopbackServer) -> None:
-    loopback_server.conditional("/f", FEED, etag='"v1"', last_modified="Wed, 04 Feb 2026 00:00:00 GMT", headers=RSS)
+def test_ok_then_not_modified_keeps_validators(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
+    loopback_server.conditional(
+        "/f", FEED, etag='"v1"', last_modified="Wed, 04 Feb 2026 00:00:00 GMT", headers=RSS
+    )
     result, state, stored = fetch_one(tmp_path, loopback_server.url("/f"))
     assert (result.status, result.new, state.etag) == ("ok", 2, '"v1"')
     result, state, again = fetch_one(tmp_path, loopback_server.url("/f"))
@@ -37,7 +41,9 @@ def test_ok_then_not_modified_keeps_validators(tmp_path: Path, loopback_server: 
 
 
 @pytest.mark.parametrize("status", [404, 410, 500])
-def test_error_status_is_recorded_with_the_code(tmp_path: Path, loopback_server: LoopbackServer, status: int) -> None:
+def test_error_status_is_recorded_with_the_code(
+    tmp_path: Path, loopback_server: LoopbackServer, status: int
+) -> None:
     loopback_server.respond("/f", b"nope", status=status)
     result, state, _ = fetch_one(tmp_path, loopback_server.url("/f"))
     assert result.status == "error" and result.error_type == "HttpStatusError"
@@ -54,7 +60,9 @@ def test_repeated_410_flags_the_source(tmp_path: Path, loopback_server: Loopback
     assert state.gone_count == 3 and state.flagged_for_disabling
 
 
-def test_503_retry_after_defers_the_next_fetch(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_503_retry_after_defers_the_next_fetch(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     loopback_server.respond("/f", b"", status=503, headers={"Retry-After": "3600"})
     result, state, _ = fetch_one(tmp_path, loopback_server.url("/f"))
     assert result.status == "error" and "503" in result.error
@@ -81,10 +89,14 @@ def test_short_retry_after_is_honoured(tmp_path: Path, loopback_server: Loopback
     assert result.status == "ok" and calls[1] - calls[0] >= 0.9
 
 
-def test_trickling_server_hits_the_deadline(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_trickling_server_hits_the_deadline(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     loopback_server.trickle("/slow", FEED, interval=0.3)
     started = time.monotonic()
-    result, state, stored = fetch_one(tmp_path, loopback_server.url("/slow"), read_timeout=1, total_timeout=1.5)
+    result, state, stored = fetch_one(
+        tmp_path, loopback_server.url("/slow"), read_timeout=1, total_timeout=1.5
+    )
     assert time.monotonic() - started < 4
     assert result.status == "error" and "deadline" in result.error
     assert state.last_error_type == "FetchError" and stored == []
@@ -96,7 +108,9 @@ def test_endless_body_is_capped(tmp_path: Path, loopback_server: LoopbackServer)
     assert result.error_type == "FeedTooLargeError"
 
 
-def test_gzip_bomb_is_capped_after_decompression(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_gzip_bomb_is_capped_after_decompression(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     import resource
 
     loopback_server.gzip_bomb("/bomb", size=256 << 20)
@@ -122,37 +136,50 @@ def test_redirect_is_followed(tmp_path: Path, loopback_server: LoopbackServer) -
     assert result.status == "ok" and result.new == 2
 
 
-def test_html_page_does_not_replace_the_etag(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_html_page_does_not_replace_the_etag(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     loopback_server.respond("/f", FEED, headers={**RSS, "ETag": '"good"'})
     fetch_one(tmp_path, loopback_server.url("/f"))
     loopback_server.respond(
-        "/f", b"<html><body><form>login</form></body></html>", headers={"Content-Type": "text/html", "ETag": '"portal"'}
+        "/f",
+        b"<html><body><form>login</form></body></html>",
+        headers={"Content-Type": "text/html", "ETag": '"portal"'},
     )
     result, state, stored = fetch_one(tmp_path, loopback_server.url("/f"))
     assert result.error_type == "ParseError" and "unknown feed type" in result.error
     assert state.etag == '"good"' and len(stored) == 2
 
 
-def test_private_address_refused_before_connecting(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_private_address_refused_before_connecting(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     loopback_server.respond("/f", FEED, headers=RSS)
     result, _, _ = fetch_one(tmp_path, loopback_server.url("/f"), allow_hosts=[])
     assert "address not allowed" in result.error and loopback_server.requests == []
 
 
-def test_redirect_to_private_address_refused(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_redirect_to_private_address_refused(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     loopback_server.redirect("/f", "http://169.254.169.254/latest/meta-data/")
     result, _, _ = fetch_one(tmp_path, loopback_server.url("/f"))
     assert "address not allowed" in result.error
 
 
-def test_connection_refused_does_not_sink_the_others(tmp_path: Path, loopback_server: LoopbackServer) -> None:
+def test_connection_refused_does_not_sink_the_others(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
     with socket.socket() as s:  # a port with nobody listening
         s.bind(("127.0.0.1", 0))
         dead = s.getsockname()[1]
     loopback_server.respond("/f", FEED, headers=RSS)
     config = write_config(
         tmp_path,
-        [{"id": "dead", "url": f"http://127.0.0.1:{dead}/feed"}, {"id": "live", "url": loopback_server.url("/f")}],
+        [
+            {"id": "dead", "url": f"http://127.0.0.1:{dead}/feed"},
+            {"id": "live", "url": loopback_server.url("/f")},
+        ],
     )
     with Store.open(config.store_path) as store:
         report = run_fetch(config, store=store, clock=clock)
@@ -166,9 +193,13 @@ def test_connection_refused_does_not_sink_the_others(tmp_path: Path, loopback_se
 
 def test_concurrency_overlaps_slow_feeds(tmp_path: Path, loopback_server: LoopbackServer) -> None:
     for i in range(8):
-        loopback_server.respond(f"/f{i}", FEED.replace(b"<guid>a", f"<guid>{i}-a".encode()), headers=RSS, delay=0.4)
+        loopback_server.respond(
+            f"/f{i}", FEED.replace(b"<guid>a", f"<guid>{i}-a".encode()), headers=RSS, delay=0.4
+        )
     config = write_config(
-        tmp_path, [{"id": f"s{i}", "url": loopback_server.url(f"/f{i}")} for i in range(8)], concurrency=8
+        tmp_path,
+        [{"id": f"s{i}", "url": loopback_server.url(f"/f{i}")} for i in range(8)],
+        concurrency=8,
     )
     started = time.monotonic()
     with Store.open(config.store_path) as store:

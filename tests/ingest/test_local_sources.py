@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 from briefing.ingest import run_fetch
 from briefing.store import Store
 from tests.conftest import seed_path
 from tests.ingest.support import clock, write_config
-
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -43,8 +41,13 @@ def test_seed_003_traditional_kept_and_simplified_for_analysis(tmp_path: Path) -
     (article,) = fetch_folder(tmp_path, {"003.md": seed_path("003")})
     assert article.lang == "zh-Hant"
     assert "習近平" in article.title and "习近平" in article.title_norm
-    assert "經貿" in article.text and "经贸" in article.text_norm and "經貿" not in article.text_norm
-    assert article.published.astimezone(SH).date().isoformat() == "2018-11-01" and not article.date_inferred
+    assert (
+        "經貿" in article.text and "经贸" in article.text_norm and "經貿" not in article.text_norm
+    )
+    assert (
+        article.published.astimezone(SH).date().isoformat() == "2018-11-01"
+        and not article.date_inferred
+    )
     assert article.url.startswith("https://www.hkcnews.com/article/16142/")
     assert "訂戶" not in article.text  # the subscription plea is gone
     assert "網上截圖" not in article.text  # the figure caption too
@@ -85,16 +88,26 @@ def test_markdown_html_and_text_files(tmp_path: Path) -> None:
         "<html><head><title>Rates steady</title><meta name='date' content='2026-02-04'></head><body>"
         "<nav><a href='/'>Home</a></nav><article><h1>Rates steady</h1>"
         + "<p>The central bank kept its policy rate unchanged on Wednesday, citing stable inflation "
-        "and a resilient labour market, and signalled patience.</p>" * 3
+        "and a resilient labour market, and signalled patience.</p>"
+        * 3
         + "</article><footer>Copyright</footer></body></html>"
     )
     txt = "# 黄金价格回升\n\n**2026-02-04 10:00**\n\n金价周三回升，投资者关注美联储动向。\n"
-    got = {a.title: a for a in fetch_folder(tmp_path, {"a.md": md, "b.html": html, "c.txt": txt, "skip.csv": "x"})}
+    got = {
+        a.title: a
+        for a in fetch_folder(tmp_path, {"a.md": md, "b.html": html, "c.txt": txt, "skip.csv": "x"})
+    }
     assert set(got) == {"Copper climbs", "Rates steady", "黄金价格回升"}
     copper = got["Copper climbs"]
-    assert copper.url == "https://example.com/c" and local(copper.published) == "2026-02-04T09:30:00+08:00"
+    assert (
+        copper.url == "https://example.com/c"
+        and local(copper.published) == "2026-02-04T09:30:00+08:00"
+    )
     assert "alert" not in copper.text and "<script" not in (copper.html or "")
-    assert "policy rate unchanged" in got["Rates steady"].text and "Copyright" not in got["Rates steady"].text
+    assert (
+        "policy rate unchanged" in got["Rates steady"].text
+        and "Copyright" not in got["Rates steady"].text
+    )
     assert got["黄金价格回升"].lang == "zh-Hans"
 
 
@@ -117,7 +130,10 @@ def _pdf(text: str) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -127,7 +143,9 @@ def test_pdf_text_is_extracted(tmp_path: Path) -> None:
 
 
 def test_unreadable_file_is_skipped_with_a_warning(tmp_path: Path) -> None:
-    articles = fetch_folder(tmp_path, {"bad.pdf": b"%PDF-1.4 garbage", "ok.txt": "Title\n\nA fine body of text here."})
+    articles = fetch_folder(
+        tmp_path, {"bad.pdf": b"%PDF-1.4 garbage", "ok.txt": "Title\n\nA fine body of text here."}
+    )
     assert [a.title for a in articles] == ["Title"]
 
 
@@ -168,7 +186,9 @@ def test_bundled_samples_are_read(tmp_path: Path) -> None:
     samples = Path(__file__).resolve().parents[2] / "samples"
     if not (samples / "articles").is_dir():
         pytest.skip("samples/articles not present")
-    config = write_config(tmp_path, [{"id": "samples", "path": "articles"}], local_root=str(samples))
+    config = write_config(
+        tmp_path, [{"id": "samples", "path": "articles"}], local_root=str(samples)
+    )
     with Store.open(config.store_path) as store:
         later = dt.datetime(2026, 2, 10, tzinfo=dt.UTC)
         report = run_fetch(config, store=store, clock=lambda: later)
