@@ -1,0 +1,131 @@
+"""The pure text functions: cleaning, language, URLs, encodings."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from briefing.ingest.clean import clean_text, clean_title, mend_lines
+from briefing.ingest.encoding import decode_bytes
+from briefing.ingest.htmltext import html_to_text, sanitize_html
+from briefing.ingest.lang import detect_lang, normalise_for_analysis
+from briefing.ingest.urls import canonical_url
+
+
+def test_link_list_and_footer_are_cut() -> None:
+    text = "今天市场上涨，成交额放大，投资者情绪回暖。\n\n推荐阅读\n\n另一则无关新闻标题\n\n又一则无关新闻"
+    assert clean_text(text) == "今天市场上涨，成交额放大，投资者情绪回暖。"
+    english = (
+        "Stocks rallied on Tuesday as investors cheered earnings.\n\nRelated:\n\nUnrelated story"
+    )
+    assert clean_text(english) == "Stocks rallied on Tuesday as investors cheered earnings."
+
+
+def test_marker_at_the_very_top_is_not_a_cut() -> None:
+    assert "正文" in clean_text("相关内容\n\n正文第一段，内容足够长，足够长，足够长，足够长。")
+
+
+def test_captions_sources_and_credits_dropped() -> None:
+    text = (
+        "图表3：今年以来的汇率走势\n资料来源：wind\n人民币汇率保持稳定，市场预期平稳。\n校对：某某"
+    )
+    assert clean_text(text) == "人民币汇率保持稳定，市场预期平稳。"
+
+
+def test_hard_wrapped_lines_are_mended_and_short_lines_kept() -> None:
+    lines = [
+        "摘要",
+        "中美双方就两国经贸关系中的重要问题进行了深入沟通，双方",
+        "同意继续保持沟通，推动两国经贸关系健康稳定发展，并就下",
+        "一步工作作出安排，会谈取得积极成果，市场情绪有所改善。",
+        "第二段内容开始于此处，这一段的长度也与前面相近，用于测",
+        "试换行修复在多段落中的表现，确保段落边界被完整保留下来。",
+    ]
+    out = mend_lines(lines)
+    assert out[0] == "摘要"
+    assert "双方同意继续保持沟通" in out[2] and "并就下一步工作" in out[2]
+    assert any(line.startswith("第二段内容") and line.endswith("保留下来。") for line in out)
+
+
+def test_normal_paragraphs_are_not_joined() -> None:
+    text = "First paragraph ends here.\n\nSecond paragraph ends here."
+    assert clean_text(text) == text
+
+
+def test_control_characters_and_nfc() -> None:
+    assert clean_text("Cafe\u0301\x00 \x07bar\tbaz") == "Café bar\tbaz"
+    assert clean_title("  原创  标题\x01 在此\n ") == "标题 在此"
+    assert len(clean_title("x" * 2000, 500)) == 500
+
+
+def test_html_to_text_drops_chrome_and_survives_deep_nesting() -> None:
+    html = "<nav>Menu</nav><p>Body <b>text</b>.</p><script>x()</script><footer>(c)</footer>"
+    assert html_to_text(html) == "Body text."
+    deep = "<div>" * 10000 + "deep" + "</div>" * 10000
+    started = time.monotonic()
+    assert html_to_text(deep) == "deep"
+    assert time.monotonic() - started < 2
+
+
+def test_sanitize_html_allowlist() -> None:
+    out = sanitize_html(
+        '<a href="javascript:x()">a</a><a href="https://ok/">b</a><img src="file:///etc/passwd">'
+    )
+    assert "javascript" not in out and "file:" not in out and 'href="https://ok/"' in out
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("央行宣布下调存款准备金率，释放长期资金。", "zh-Hans"),
+        ("港股恆生指數高開，科技股領漲，市場氣氛改善。", "zh-Hant"),
+        ("Stocks rose as investors weighed rate cuts.", "en"),
+        ("AMD 股价暴跌 17%，拖累纳指。", "zh-Hans"),
+    ],
+)
+def test_detect_lang(text: str, lang: str) -> None:
+    assert detect_lang(text) == lang
+
+
+def test_traditional_converted_for_analysis_only() -> None:
+    assert normalise_for_analysis("經濟數據", "zh-Hant") == "经济数据"
+    assert normalise_for_analysis("經濟數據", "en") == "經濟數據"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://Example.COM:443/a?utm_source=x&id=3&fbclid=1#top", "https://example.com/a?id=3"),
+        ("http://example.com:8080/b?spm=1.2", "http://example.com:8080/b"),
+        ("javascript:alert(1)", None),
+        ("file:///etc/passwd", None),
+        ("", None),
+    ],
+)
+def test_canonical_url(url: str, expected: str | None) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_relative_url_resolved_against_base() -> None:
+    assert (
+        canonical_url("/n/1?from=timeline", "https://news.example.cn/list/")
+        == "https://news.example.cn/n/1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "declared", "expected"),
+    [
+        ("人民币汇率保持稳定，市场预期平稳。".encode("gb18030"), None, "人民币汇率保持稳定"),
+        ("人民币汇率保持稳定，市场预期平稳。".encode("gbk"), "utf-8", "人民币汇率保持稳定"),
+        ("港股恆生指數高開，市場氣氛改善。".encode("big5"), "gb2312", "港股恆生指數高開"),
+        ("Café — Zürich".encode("cp1252"), "utf-8", "Café — Zürich"),
+        ("Café — Zürich".encode("cp1252"), "iso-8859-1", "Café — Zürich"),
+        ("Рубль укрепился к доллару".encode("cp1251"), None, "Рубль укрепился"),
+        ("Ölpreis steigt".encode("utf-16"), None, "Ölpreis steigt"),
+        ("Ölpreis steigt".encode("utf-32"), None, "Ölpreis steigt"),
+    ],
+)
+def test_decode_bytes(data: bytes, declared: str | None, expected: str) -> None:
+    assert decode_bytes(data, declared).text.startswith(expected)
