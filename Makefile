@@ -7,8 +7,12 @@ DATE ?= 2026-02-05
 setup:
 	@./scripts/setup.sh
 
+# The whole pipeline on the bundled sample, offline: fetch the sample articles into
+# state/sample.sqlite, analyse 2026-02-05, render zh + en (md, html, pdf, json), publish
+# the static site to out/site/ (open out/site/index.html).
 demo: setup
-	$(VENV)/briefing build --date $(DATE) --out out
+	$(VENV)/briefing nightly --config samples/feeds.yaml --date $(DATE)
+	@echo "site: out/site/index.html   day: out/site/zh/$(DATE)/index.html"
 
 test: setup
 	$(VENV)/pytest -q

@@ -14,9 +14,6 @@ from briefing.model import Briefing
 from briefing.render.i18n import EDITIONS
 from briefing.render.write import FORMATS
 
-SAMPLE_BRIEFING = Path(__file__).resolve().parents[2] / "samples" / "briefing-2026-02-05.json"
-
-
 def _footers(config: Config, edition: str) -> tuple[str | None, str | None]:
     footer = config.render.footer_en if edition == "en" else config.render.footer_zh
     return footer, footer
@@ -34,17 +31,23 @@ def _other_edition(edition: str, langs: tuple[str, ...]) -> str | None:
 @click.option("--format", "formats", default="md,html,pdf,json", show_default=True,
               callback=split_list(FORMATS), help="Formats: md, html, pdf, json.")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: site.out in the config, ./out).")
+              help="Output folder (default: render.out in the config, ./out).")
+@click.option("--fetch", "fetch_first", is_flag=True, help="Fetch all sources before building.")
 @config_option
 def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: Path | None,
-          config: Config) -> None:
-    """Build the briefing of one day: OUT/{lang}/{date}/briefing.{md,html,pdf,json}."""
+          fetch_first: bool, config: Config) -> None:
+    """Build the briefing of one day: OUT/{lang}/{date}/briefing.{md,html,pdf,json}.
+
+    Runs the pipeline from the store: the day's articles are analysed (rules, or the LLM
+    when configured), editorial overrides in edits/DATE.yaml applied, the briefing saved to
+    the store, and each edition rendered. Nothing is written unless every file rendered.
+    """
+    out_dir = _output_folder(out, config)
     if "pdf" in formats:
         from briefing.render.pdf import prewarm
 
-        prewarm()  # start the PDF worker while the day is built and md/html render
-    briefing = _briefing_for(day, config)
-    out_dir = out or config.resolve(config.site.out)
+        prewarm()  # start the PDF worker while the day is analysed
+    briefing = _build_day(day, config, fetch_first)
     rendered = {}
     for edition in langs:
         footer_md, footer_html = _footers(config, edition)
@@ -56,6 +59,19 @@ def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: P
         folder = out_dir / edition / day.isoformat()
         for path in write_files(folder, files):
             click.echo(str(path))
+    if briefing.degraded:
+        click.echo(f"warning: degraded briefing: {'; '.join(briefing.degraded)}", err=True)
+
+
+def _output_folder(out: Path | None, config: Config) -> Path:
+    """`--out` or render.out; never the published site, which only `briefing site` writes."""
+    folder = out if out is not None else config.resolve(config.render.out)
+    if folder.is_symlink() or folder.resolve() == config.resolve(config.site.out).resolve():
+        raise click.UsageError(
+            f"{folder} is the published site (managed by `briefing site` and `nightly`): "
+            "pass --out DIR to build one day elsewhere"
+        )
+    return folder
 
 
 def _render(briefing: Briefing, edition: str, formats: tuple[str, ...], footer_md: str | None,
@@ -66,14 +82,29 @@ def _render(briefing: Briefing, edition: str, formats: tuple[str, ...], footer_m
                           footer_html=footer_html, other_edition_href=other)
 
 
-def _briefing_for(day: dt.date, config: Config) -> Briefing:
-    """The day's briefing: from the sample until the pipeline runs from the store."""
-    if not SAMPLE_BRIEFING.exists():
-        raise BriefingError(f"no briefing for {day}: the bundled sample is missing ({SAMPLE_BRIEFING})")
-    sample = Briefing.from_json(SAMPLE_BRIEFING.read_text(encoding="utf-8"))
-    if sample.date != day:
-        raise BriefingError(f"no briefing for {day}: the bundled sample is for {sample.date}")
-    return sample
+def _build_day(day: dt.date, config: Config, fetch_first: bool) -> Briefing:
+    """Fetch (if asked), analyse the day from the store, save the briefing back to it."""
+    import hashlib
+
+    from briefing.analyse import build_briefing
+    from briefing.store import Store
+
+    with Store.open(config.store_path) as store:
+        if fetch_first:
+            from briefing.ingest import run_fetch
+
+            report = run_fetch(config, store=store)
+            click.echo(report.summary_line(), err=True)
+        now = dt.datetime.now(dt.UTC)
+        briefing = build_briefing(config, store, day, clock=now)
+        if not briefing.items():
+            raise BriefingError(
+                f"no articles for {day} in the store ({config.store_path}): "
+                "run `briefing fetch` first, or pass --fetch"
+            )
+        json_text = briefing.to_json()
+        store.save_briefing(day, json_text, hashlib.sha256(json_text.encode("utf-8")).hexdigest())
+    return briefing
 
 
 @click.command("import")

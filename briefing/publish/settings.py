@@ -31,7 +31,9 @@ class SiteSettings(BaseModel):
         "browser",
         description="out/index.html: follow the browser's language, go to default_lang, or only list",
     )
-    out: str = Field("out", description="output folder (a symlink to the live release)")
+    out: str = Field(
+        "out/site", description="the published site: a symlink to the live release"
+    )
     formats: list[Format] = Field(
         default_factory=lambda: list[Format](["html", "md", "json", "pdf"]),
         description="files written per day and edition",

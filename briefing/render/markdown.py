@@ -56,16 +56,23 @@ def front_matter_fingerprint(values: dict[str, object]) -> str:
 def front_matter_values(briefing: Briefing, edition: str) -> dict[str, object]:
     """The front matter as data, in FORMAT.md's key order."""
     lang = content_lang(edition)
+    marker = labels(edition)["untranslated_md"]
+
+    def text(value: Text) -> str:
+        """Like the body: text that falls back to the other language is marked."""
+        own, used = value.get(lang)
+        return f"{marker}{own}" if own and used != lang else own
+
     values: dict[str, object] = {
-        "title": briefing.title.get(lang)[0],
+        "title": text(briefing.title),
         "date": briefing.date.isoformat(),
         "category": briefing.category.get(lang)[0],
-        "tags": [tag.get(lang)[0] for tag in briefing.tags],
+        "tags": [tag.get(lang)[0] for tag in briefing.tags],  # tags are names, never marked
         "seo": list(briefing.seo),
     }
     if briefing.cover_image:
         values["coverImage"] = briefing.cover_image
-    values["summary"] = "\n".join(f"- {line.get(lang)[0]}" for line in briefing.summary)
+    values["summary"] = "\n".join(f"- {text(line)}" for line in briefing.summary)
     return values
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RenderSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    footer_zh: str | None = None
-    footer_en: str | None = None
+    out: str = Field("out", description="where `briefing build` writes {lang}/{date}/ (not the site)")
+    footer_zh: str | None = Field(None, description="raw HTML/Markdown after the zh post's `---`")
+    footer_en: str | None = Field(None, description="the same for the English edition")
