@@ -34,6 +34,7 @@ class RawEntry:
     published: dt.datetime | None = None
     lang: str | None = None
     title_is_html: bool = False
+    publisher: str | None = None  # a folder of files holds many publishers: named per file
 
 
 @dataclass
@@ -92,7 +93,7 @@ def build_article(
     article = Article(
         id=article_id(source.id, raw.key),
         source_id=source.id,
-        source_name=source.display_name,
+        source_name=clean_title(raw.publisher, 80) if raw.publisher else source.display_name,
         url=raw.url,
         title=title,
         title_norm=title_norm,

@@ -134,6 +134,7 @@ def _read_markdown(text: str, key: str, zone: ZoneInfo) -> RawEntry:
         html=html,
         published=_when(meta.get("date"), zone),
         lang=lang if lang in ("zh-Hans", "zh-Hant", "en") else None,
+        publisher=str(meta.get("source") or meta.get("author") or "").strip() or None,
     )
 
 
@@ -147,6 +148,7 @@ def _read_text(text: str, key: str, zone: ZoneInfo) -> RawEntry:
     heading = _HEADING.match(first) or _BOLD_LINE.match(first)
     title = (heading.group(1) if heading else first).strip()
     url = published = None
+    publisher: str | None = None
     # the metadata block: short lines between the title and the first paragraph
     while lines:
         line = lines[0].strip()
@@ -165,13 +167,17 @@ def _read_text(text: str, key: str, zone: ZoneInfo) -> RawEntry:
             break
         elif not bold and len(value) > 12:
             break  # a short first paragraph, not metadata
+        elif bold and publisher is None:
+            publisher = value  # "**证券时报网**": the publisher's name
         lines.pop(0)
     body = "\n".join(lines)
     body = _MD_IMAGE.sub("", body)
     body = _MD_LINK.sub(r"\1", body)
     body = re.sub(r"^\s*#{1,6}\s+", "", body, flags=re.M)
     body = re.sub(r"\*\*(.+?)\*\*", r"\1", body)
-    return RawEntry(key=key, title=title, url=url, text=body, published=published)
+    return RawEntry(
+        key=key, title=title, url=url, text=body, published=published, publisher=publisher
+    )
 
 
 def _read_html(text: str, key: str, zone: ZoneInfo) -> RawEntry:
@@ -192,6 +198,7 @@ def _read_html(text: str, key: str, zone: ZoneInfo) -> RawEntry:
         url=canonical_url(data.get("url") or ""),
         text=body,
         published=_when(data.get("date"), zone),
+        publisher=data.get("sitename") or None,
     )
 
 
