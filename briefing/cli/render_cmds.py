@@ -14,6 +14,7 @@ from briefing.model import Briefing
 from briefing.render.i18n import EDITIONS
 from briefing.render.write import FORMATS
 
+
 def _footers(config: Config, edition: str) -> tuple[str | None, str | None]:
     footer = config.render.footer_en if edition == "en" else config.render.footer_zh
     return footer, footer
