@@ -333,7 +333,8 @@ def _summary(day: dt.date, manifest: dict[str, Any], published: bool) -> str:
     parts.append("published" if published else "site unchanged")
     if b.get("degraded"):
         parts.append("degraded: " + ", ".join(b["degraded"]))
-    parts.append(f"{manifest['timings'].get('total', 0):.1f}s")
+    elapsed = sum(v for k, v in manifest["timings"].items() if k != "total")  # total comes later
+    parts.append(f"{elapsed:.1f}s")
     return "; ".join(parts)
 
 
