@@ -45,8 +45,9 @@ class Config(BaseModel):
         return self.path.parent if self.path else Path.cwd()
 
     def resolve(self, value: str | Path) -> Path:
+        """A path from the config: absolute as written, else relative to the config's folder."""
         p = Path(value).expanduser()
-        return p if p.is_absolute() else self.root / p
+        return Path(os.path.normpath(p if p.is_absolute() else self.root / p))
 
     @property
     def store_path(self) -> Path:
