@@ -23,6 +23,7 @@ from briefing.knowledge import StanceVocabulary
 from briefing.model import Horizon, Impact, Stance, Text
 
 MAX_IMPACTS = 4
+MAX_ARTICLES = 10  # the evidence of a big story is in its first reports
 _POLARITY: dict[str, int] = {
     "bullish": 1, "lean_bullish": 1, "hawkish": 1,
     "bearish": -1, "lean_bearish": -1, "dovish": -1,
@@ -108,11 +109,11 @@ def clause_evidence(sentence: str, zh: bool, order: tuple[int, int], lex: Lexico
 def story_evidence(story: Story, lex: Lexicon) -> list[Evidence]:
     """Every piece of evidence in the story's articles, in reading order; titles last."""
     out: list[Evidence] = []
-    for n, article in enumerate(story.articles):
+    for n, article in enumerate(story.articles[:MAX_ARTICLES]):
         zh = is_chinese(article.lang)
         for pos, sentence in enumerate(article_sentences(article)):
             out.extend(clause_evidence(sentence, zh, (n, pos), lex))
-    for n, article in enumerate(story.articles):
+    for n, article in enumerate(story.articles[:MAX_ARTICLES]):
         out.extend(clause_evidence(article.title_norm, is_chinese(article.lang), (n, 10**6), lex))
     return out
 

@@ -29,6 +29,7 @@ from briefing.article import Article
 from briefing.model import Text
 
 ZH_LIMIT = 90
+MAX_ARTICLES = 6  # per language
 EN_LIMIT = 240
 _DECISION = re.compile(
     r"宣布|决定|批准|同意|签署|通过|公布|发布|表示|称|指出|强调|将|达成|举行|会见|会晤|通电话|上调|下调|"
@@ -113,15 +114,15 @@ def _pick(sentences: list[Sentence], lex: Lexicon, limit: int, zh: bool) -> list
 def language_points(story: Story, lex: Lexicon, limit: int, zh: bool) -> list[str]:
     """Key points in one language, from the story's articles in that language."""
     pool: list[Sentence] = []
-    titles = [a.title_norm for a in story.articles]
-    title_grams = [char_ngrams(t, 2) for t in titles]
-    for n, article in enumerate(story.articles):
-        if is_chinese(article.lang) != zh:
-            continue
+    # A big story's first few reports in a language carry its facts; reading all of a
+    # 500-report story would cost quadratic time for nothing.
+    chosen = [(n, a) for n, a in enumerate(story.articles) if is_chinese(a.lang) == zh]
+    for n, article in chosen[:MAX_ARTICLES]:
+        title_grams = char_ngrams(article.title_norm, 2)
         for pos, text in enumerate(article_sentences(article)):
             if not _acceptable(text, zh):
                 continue
-            if any(jaccard(char_ngrams(text, 2), g) > 0.8 for g in title_grams):
+            if jaccard(char_ngrams(text, 2), title_grams) > 0.8:
                 continue  # the title repeated as a line adds nothing
             pool.append(Sentence(text, n, pos, article.lang))
     return _pick(pool, lex, limit, zh)

@@ -41,7 +41,7 @@ def market_signals(story: Story, lex: Lexicon) -> tuple[int, int]:
 def score_story(
     story: Story, lex: Lexicon, weights: RankingWeights, start: dt.datetime, end: dt.datetime
 ) -> float:
-    sources = len({a.source_id for a in story.articles})
+    sources = len({a.source_name for a in story.articles})  # publishers: a folder holds many
     best_weight = max(a.source_weight for a in story.articles)
     span = max((end - start).total_seconds(), 1.0)
     latest = max(a.published for a in story.articles)

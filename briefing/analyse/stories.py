@@ -198,11 +198,15 @@ def _similarity(
     title = jaccard(set(report.title), set(other.title)) if report.script == other.script else 0.0
     # Countries count half: two named parties, or a party and a figure, make evidence.
     strength = len(named) + 0.5 * (len(shared) - len(named)) + 0.5 * len(figures)
-    evidence = strength >= 2 or len(figures) >= 2 or title >= 0.3
+    evidence = strength >= 2 or len(figures) >= 2 or title >= 0.5
     if not evidence:
         return 0.0  # countries alone (美国, 中国) or one name do not make the same event
+    own_figures = {f for f in report.figures if is_specific(f)}
+    other_figures = {f for f in other.figures if is_specific(f)}
+    if own_figures and other_figures and not figures and title < 0.5:
+        return 0.0  # both state precise figures and none agree: two events of one actor
     return (0.6 * entity_score + 0.1 * min(len(named), 3) + 0.3 * min(len(figures), 2) / 2
-            + 0.8 * title)
+            + 0.6 * title)
 
 
 def cluster_events(
