@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
@@ -14,9 +14,9 @@ ENTITY_WEIGHT = 0.5
 SOURCE_HINT_WEIGHT = 2.0
 
 
-def section_scores(story: Story, lex: Lexicon) -> Counter[str]:
+def section_scores(story: Story, lex: Lexicon) -> dict[str, float]:
     """Evidence for each section: cues in titles (×3) and openings, entity and source hints."""
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = defaultdict(float)
     for n, article in enumerate(story.articles[:5]):
         share = 1.0 if n == 0 else 0.5  # the lead counts most; other reports confirm
         for m in lex.section_matcher.finditer(article.title_norm):

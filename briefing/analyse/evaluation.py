@@ -93,11 +93,12 @@ def score(briefing: Briefing, gold: dict[str, Gold]) -> Scores:
     item_of: dict[str, tuple[str, str]] = {}  # article id → (item id, section key)
     impacts: dict[str, dict[str, str]] = {}
     for section in briefing.sections:
-        for item in section.items:
-            impacts[item.id] = {i.target_key or "": i.stance for i in item.impacts}
-            for source in item.sources:
+        for entry in section.items:
+            item_id = entry.id
+            impacts[item_id] = {i.target_key or "": i.stance for i in entry.impacts}
+            for source in entry.sources:
                 if source.article_id:
-                    item_of[source.article_id] = (item.id, section.key)
+                    item_of[source.article_id] = (item_id, section.key)
     present = sorted(a for a, g in gold.items() if g.in_window)
     leaks = sum(1 for a, g in gold.items() if not g.in_window and a in item_of)
     sections = [item_of.get(a, ("", ""))[1] == gold[a].section for a in present]
@@ -111,9 +112,9 @@ def score(briefing: Briefing, gold: dict[str, Gold]) -> Scores:
     right = total = 0
     labelled: dict[str, set[str]] = {}
     for a in present:
-        item = item_of.get(a, ("", ""))[0]
-        predicted = impacts.get(item, {})
-        labelled.setdefault(item, set()).update(gold[a].stances)
+        predicted_item = item_of.get(a, ("", ""))[0]
+        predicted = impacts.get(predicted_item, {})
+        labelled.setdefault(predicted_item, set()).update(gold[a].stances)
         for target, stance in gold[a].stances.items():
             total += 1
             right += predicted.get(target) == stance

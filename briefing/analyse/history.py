@@ -50,7 +50,7 @@ def recent_stories(
     briefings: Iterable[Briefing], date: dt.date, days: int, lex: Lexicon
 ) -> list[PublishedStory]:
     """The items of briefings dated in the `days` days before `date`."""
-    out = []
+    out: list[PublishedStory] = []
     for briefing in sorted(briefings, key=lambda b: b.date):
         if date - dt.timedelta(days=days) <= briefing.date < date:
             out.extend(_describe(item, lex) for item in briefing.items())

@@ -37,6 +37,7 @@ from briefing.article import Article
 
 LEAD_CHARS = 400  # entities and figures are read from the title and the opening
 FINGERPRINT_CHARS = 1200  # near duplicates are recognised on the opening of the body
+RECENT_PER_KEY = 12  # a report is compared with the latest stories under each of its keys
 _TRACKING = ("utm_", "spm", "from", "share", "fbclid", "gclid", "ref", "src", "mc_", "igshid")
 
 
@@ -94,7 +95,9 @@ def _fingerprints(article: Article) -> list[int]:
 
 
 def _bucket_cap(n: int) -> int:
-    return max(40, n // 100)
+    # A fixed cap: a bucket bigger than this holds boilerplate, not one event, and a cap
+    # that grew with the day would bring back quadratic time.
+    return 50
 
 
 def merge_duplicates(articles: Sequence[Article], threshold: float) -> list[list[int]]:
@@ -138,7 +141,7 @@ class _Report:
 
     members: tuple[int, ...]
     entities: tuple[str, ...]
-    figures: frozenset[str]
+    figures: frozenset[str]  # specific figures only (see text.is_specific)
     script: str
     title: frozenset[str]
     time: float
@@ -158,7 +161,7 @@ def _describe(group: list[int], articles: Sequence[Article], lex: Lexicon) -> _R
     lead = articles[group[0]]
     entities: dict[str, None] = {}
     figures: set[str] = set()
-    for i in group:
+    for i in group[:4]:  # a syndicated copy adds nothing new; a big group would cost time
         a = articles[i]
         opening = a.title_norm + "\n" + a.text_norm[:LEAD_CHARS]
         entities.update(dict.fromkeys(lex.entity_matcher.keys(opening)))
@@ -168,7 +171,7 @@ def _describe(group: list[int], articles: Sequence[Article], lex: Lexicon) -> _R
     return _Report(
         members=tuple(group),
         entities=tuple(entities),
-        figures=frozenset(figures),
+        figures=frozenset(f for f in figures if is_specific(f)),
         script="zh" if is_chinese(lead.lang) else "en",
         title=frozenset(char_ngrams(lead.title_norm, 2)),
         time=lead.published.timestamp(),
@@ -194,16 +197,14 @@ def _similarity(
 
     own = sum(weight(e) for e in report.entities) or 1.0
     entity_score = sum(weight(e) for e in shared) / own
-    figures = [f for f in report.figures & other.figures if is_specific(f)]
+    figures = report.figures & other.figures
     title = jaccard(set(report.title), set(other.title)) if report.script == other.script else 0.0
     # Countries count half: two named parties, or a party and a figure, make evidence.
     strength = len(named) + 0.5 * (len(shared) - len(named)) + 0.5 * len(figures)
     evidence = strength >= 2 or len(figures) >= 2 or title >= 0.5
     if not evidence:
         return 0.0  # countries alone (美国, 中国) or one name do not make the same event
-    own_figures = {f for f in report.figures if is_specific(f)}
-    other_figures = {f for f in other.figures if is_specific(f)}
-    if own_figures and other_figures and not figures and title < 0.5:
+    if report.figures and other.figures and not figures and title < 0.5:
         return 0.0  # both state precise figures and none agree: two events of one actor
     return (0.6 * entity_score + 0.1 * min(len(named), 3) + 0.3 * min(len(figures), 2) / 2
             + 0.6 * title)
@@ -229,7 +230,7 @@ def cluster_events(
     max_gap = settings.max_hours_apart * 3600
     for r in sorted(reports, key=lambda r: (r.time, r.members[0])):
         keys = _blocking_keys(r, df, cap)
-        candidates = sorted({c for k in keys for c in index[k][-30:]})
+        candidates = sorted({c for k in keys for c in index[k][-RECENT_PER_KEY:]})
         best, best_score = None, settings.same_story
         for c in candidates:
             cluster = clusters[c]
