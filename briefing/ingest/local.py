@@ -91,8 +91,8 @@ def read_file(file: Path, key: str, zone: ZoneInfo) -> RawEntry:
     text = decode_bytes(data).text
     if suffix in (".html", ".htm"):
         return _read_html(text, key, zone)
-    if suffix in (".md", ".markdown"):
-        return _read_markdown(text, key, zone)
+    if suffix in (".md", ".markdown") or _FRONT_MATTER.match(text.lstrip("\ufeff")):
+        return _read_markdown(text, key, zone)  # a .txt that opens with front matter (seed 003)
     return _read_text(text, key, zone)
 
 

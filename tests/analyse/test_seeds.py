@@ -18,7 +18,7 @@ from .helpers import SEEDS, SHANGHAI, read_local
 CASES = {
     "000": (dt.date(2023, 10, 27), "geopolitics", ("hk_stocks", {"bullish", "lean_bullish"})),
     "001": (None, "geopolitics", None),
-    "003": (dt.date(2018, 11, 2), "geopolitics", ("us_stocks", {"bullish", "lean_bullish"})),
+    "003": (dt.date(2018, 11, 1), "geopolitics", ("us_stocks", {"bullish", "lean_bullish"})),
     "004": (dt.date(2025, 6, 12), "geopolitics", ("rare_earths", {"bullish", "lean_bullish"})),
 }
 

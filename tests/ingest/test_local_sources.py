@@ -37,8 +37,9 @@ def fetch_folder(tmp_path: Path, files: dict[str, Path | bytes | str]) -> list:
         return store.articles()
 
 
-def test_seed_003_traditional_kept_and_simplified_for_analysis(tmp_path: Path) -> None:
-    (article,) = fetch_folder(tmp_path, {"003.md": seed_path("003")})
+@pytest.mark.parametrize("name", ["003.md", "003.txt"])  # the seed itself is a .txt
+def test_seed_003_traditional_kept_and_simplified_for_analysis(tmp_path: Path, name: str) -> None:
+    (article,) = fetch_folder(tmp_path, {name: seed_path("003")})
     assert article.lang == "zh-Hant"
     assert "習近平" in article.title and "习近平" in article.title_norm
     assert (
