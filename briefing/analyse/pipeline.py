@@ -119,6 +119,9 @@ def analyse_day(
     problems: list[str] = []
     written: dict[str, Item] = {}
     out_sections: list[Section] = []
+    prepare = getattr(writer, "prepare", None)
+    if prepare is not None:  # the LLM analyst asks for many stories at once
+        prepare([entry for spec in sections for entry in layout.get(spec.key) or []])
     for spec in sections:
         entries = layout.get(spec.key) or []
         if not entries:
@@ -181,6 +184,11 @@ def build_briefing(
     except Exception as exc:
         raise AnalysisError(f"could not read the day's articles: {date}: {exc}") from exc
     published = _published(store, date, config.analysis.dedupe_days)
+    if analyst is None and config.llm.configured:
+        from briefing.analyse.llm import make_analyst
+
+        fallback = RulesAnalyst(config.analysis, config.settings.timezone, lexicon())
+        analyst = make_analyst(config, store, fallback)  # the store is the LLM response cache
     briefing = analyse_day(articles, date, config, analyst=analyst, published=published, clock=clock)
     edits = (edits_dir or config.resolve("edits")) / f"{date.isoformat()}.yaml"
     if edits.exists():
