@@ -21,7 +21,7 @@ lint: setup
 	$(VENV)/ruff check briefing tests bench
 
 types: setup
-	$(VENV)/mypy briefing/model.py briefing/render briefing/knowledge.py
+	$(VENV)/mypy briefing
 
 check: lint types test
 

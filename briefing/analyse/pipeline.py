@@ -50,6 +50,11 @@ class ArticleStore(Protocol):
 
     def load_briefing(self, date: Any) -> str | None: ...
 
+    # the LLM response cache (used only when `llm:` is configured)
+    def cache_get(self, key: str) -> str | None: ...
+
+    def cache_put(self, key: str, model: str, value: str) -> None: ...
+
 
 def taxonomy(settings: AnalysisSettings) -> tuple[SectionSpec, ...]:
     return tuple(settings.sections) if settings.sections else default_taxonomy().sections

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import Any, TextIO, cast
 
 import click
 
@@ -30,7 +30,9 @@ def fetch(config: Config, quiet: bool) -> None:
     with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
         show_bar = not quiet and sys.stderr.isatty() and len(enabled) > 1
         with click.progressbar(
-            length=len(enabled), label="fetching", file=sys.stderr if show_bar else _Null()
+            length=len(enabled),
+            label="fetching",
+            file=sys.stderr if show_bar else cast(TextIO, _Null()),
         ) as bar:
 
             def progress(result: SourceResult) -> None:
