@@ -86,7 +86,8 @@ class Taxonomy(_Entry):
         return next((s for s in self.sections if title in (s.zh, s.en)), None)
 
 
-def _load(name: str) -> Any:
+def load_yaml(name: str) -> Any:
+    """A knowledge file under briefing/data/, parsed; ConfigError names the file."""
     path = resources.files("briefing.data").joinpath(name)
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -94,22 +95,23 @@ def _load(name: str) -> Any:
         raise ConfigError(f"knowledge file is not valid YAML: {path}: {exc}") from exc
 
 
-def _validate(model: type[_Entry], name: str) -> Any:
+def load_knowledge(model: type[BaseModel], name: str) -> Any:
+    """A knowledge file validated against its model; ConfigError names the file."""
     try:
-        return model.model_validate(_load(name))
+        return model.model_validate(load_yaml(name))
     except ValidationError as exc:
         raise ConfigError(f"knowledge file is invalid: briefing/data/{name}: {exc}") from exc
 
 
 @functools.cache
 def stance_vocabulary() -> StanceVocabulary:
-    vocabulary: StanceVocabulary = _validate(StanceVocabulary, "stances.yaml")
+    vocabulary: StanceVocabulary = load_knowledge(StanceVocabulary, "stances.yaml")
     return vocabulary
 
 
 @functools.cache
 def default_taxonomy() -> Taxonomy:
-    taxonomy: Taxonomy = _validate(Taxonomy, "sections.yaml")
+    taxonomy: Taxonomy = load_knowledge(Taxonomy, "sections.yaml")
     return taxonomy
 
 
@@ -128,7 +130,7 @@ def asset_names() -> dict[str, AssetName]:
     Used to give an imported impact line its target key and English name; the analysis
     stage has its own, richer matcher over the same file.
     """
-    data = _load("assets.yaml") or {}
+    data = load_yaml("assets.yaml") or {}
     names: dict[str, AssetName] = {}
     for entry in data.get("assets", []):
         asset = AssetName(key=entry["key"], zh=entry["zh"], en=entry["en"])

@@ -11,13 +11,11 @@ import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from briefing.errors import ConfigError
+from briefing.knowledge import load_knowledge
 from briefing.model import Stance
 
 _WORD = "A-Za-z0-9"
@@ -147,21 +145,6 @@ class TermMatcher:
         return list(dict.fromkeys(m.key for m in self.finditer(text)))
 
 
-def _load(name: str) -> Any:
-    path = resources.files("briefing.data").joinpath(name)
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"knowledge file is not valid YAML: {path}: {exc}") from exc
-
-
-def _validate(model: type[_Entry], name: str) -> Any:
-    try:
-        return model.model_validate(_load(name))
-    except ValidationError as exc:
-        raise ConfigError(f"knowledge file is invalid: briefing/data/{name}: {exc}") from exc
-
-
 def _names(entry: Entity | Asset) -> dict[str, str]:
     return {name: entry.key for name in (entry.zh, entry.en, *entry.aliases)}
 
@@ -188,10 +171,10 @@ class Lexicon:
 @functools.cache
 def lexicon() -> Lexicon:
     """The knowledge files, validated and compiled (cached for the process)."""
-    entities: _EntitiesFile = _validate(_EntitiesFile, "entities.yaml")
-    assets: _AssetsFile = _validate(_AssetsFile, "assets.yaml")
-    stance: StanceCues = _validate(StanceCues, "stance_cues.yaml")
-    sections: SectionCues = _validate(SectionCues, "section_cues.yaml")
+    entities: _EntitiesFile = load_knowledge(_EntitiesFile, "entities.yaml")
+    assets: _AssetsFile = load_knowledge(_AssetsFile, "assets.yaml")
+    stance: StanceCues = load_knowledge(StanceCues, "stance_cues.yaml")
+    sections: SectionCues = load_knowledge(SectionCues, "section_cues.yaml")
 
     entity_terms: dict[str, str] = {}
     entity_exact: dict[str, str] = {}
