@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sys
@@ -92,25 +93,16 @@ def articles(config: Config, date: dt.date | None, source: str | None, as_json: 
         when = a.published.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         flag = "~" if a.date_inferred else " "
         title = a.title if len(a.title) <= 60 else a.title[:59] + "…"
-        click.echo(f"{when}{flag} {a.source_id:<16} {a.lang:<7} {title}")
+        click.echo(f"{when}{flag} {a.source_name[:16]:<16} {a.lang:<7} {title}")
     if not found:
         click.echo("no articles", err=True)
 
 
 def _as_dict(article: Any, zone: Any) -> dict[str, Any]:
+    """An article as JSON: every field but the sanitised HTML, times in the configured zone."""
+    data = dataclasses.asdict(article)
+    data.pop("html", None)
     return {
-        "id": article.id,
-        "source_id": article.source_id,
-        "source_name": article.source_name,
-        "url": article.url,
-        "title": article.title,
-        "title_norm": article.title_norm,
-        "published": article.published.astimezone(zone).isoformat(),
-        "date_inferred": article.date_inferred,
-        "lang": article.lang,
-        "text": article.text,
-        "text_norm": article.text_norm,
-        "content_hash": article.content_hash,
-        "first_seen": article.first_seen.astimezone(zone).isoformat(),
-        "last_seen": article.last_seen.astimezone(zone).isoformat(),
+        key: value.astimezone(zone).isoformat() if isinstance(value, dt.datetime) else value
+        for key, value in data.items()
     }
