@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +14,6 @@ from briefing.analyse.llm_client import (
     LLMHTTPError,
     LLMProtocolError,
     LLMTimeout,
-    _retry_after,
 )
 from briefing.analyse.llm_settings import LLMSettings
 from tests.helpers.fake_llm import FakeLLM, Reply, Request
@@ -212,15 +209,6 @@ def test_concurrency_is_limited(server: FakeLLM) -> None:
             thread.join()
     assert len(server.requests) == 6
     assert peak == 2
-
-
-def test_retry_after_accepts_seconds_and_http_dates() -> None:
-    assert _retry_after("2") == 2.0
-    assert _retry_after(None) is None
-    assert _retry_after("soon") is None
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
-    seconds = _retry_after(email.utils.format_datetime(later, usegmt=True))
-    assert seconds is not None and 25 < seconds <= 30
 
 
 def test_settings_refuse_a_base_url_that_is_not_http() -> None:

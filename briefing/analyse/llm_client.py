@@ -25,7 +25,6 @@ The transport can be swapped (``httpx.MockTransport`` or a loopback server in te
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 import os
 import threading
@@ -38,6 +37,7 @@ import httpx
 
 from briefing.analyse.llm_settings import LLMSettings
 from briefing.errors import AnalysisError
+from briefing.http_headers import retry_after_seconds
 
 _RETRY_STATUSES = frozenset({408, 409, 425, 429}) | frozenset(range(500, 600))
 _MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -213,7 +213,9 @@ class ChatClient:
                         f"LLM call failed: {self._url}: HTTP {resp.status_code}: "
                         f"{data[:200].decode('utf-8', 'replace')}",
                         status=resp.status_code,
-                        retry_after=_retry_after(resp.headers.get("Retry-After")),
+                        retry_after=retry_after_seconds(
+                            resp.headers.get("Retry-After"), dt.datetime.now(dt.UTC)
+                        ),
                     )
         except httpx.TimeoutException as exc:
             raise LLMTimeout(f"LLM call timed out: {self._url}: {type(exc).__name__}") from exc
@@ -261,21 +263,3 @@ def _retryable(exc: LLMError) -> bool:
     if isinstance(exc, LLMHTTPError):
         return exc.status in _RETRY_STATUSES
     return True
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import email.utils
 import ipaddress
 import socket
 import zlib
@@ -27,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from briefing.errors import FetchError
+from briefing.http_headers import retry_after_seconds
 from briefing.ingest.settings import IngestSettings
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -133,21 +133,6 @@ async def check_address(url: str, allow: list[str], *, resolve: bool = True) -> 
             raise FetchError(
                 f"address not allowed: {host} is {ip}: add it to settings.allow_hosts to fetch it"
             )
-
-
-def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 class _Decoder:
