@@ -112,6 +112,18 @@ def test_a_post_that_does_not_round_trip_keeps_its_source_until_edited() -> None
     assert "### 改过的条目" in render_markdown(briefing, "zh")
 
 
+def test_text_after_an_item_title_is_kept_where_it_stood_even_after_an_edit() -> None:
+    text = (
+        "---\ntitle: 测试\ndate: 2026-02-05\n---\n# 测试\n\n## 中国国内动态\n\n### 条目\n\n"
+        "- **时间：** 2026-02-05 07:00\n\n编者按：这是一段说明。\n\n- **核心要点：**\n  - 要点一\n"
+    )
+    briefing = import_markdown(text, strict=True)
+    assert render_markdown(briefing, "zh") == text
+    briefing.sections[0].items[0].key_points.append(Text(zh="要点二"))
+    edited = render_markdown(briefing, "zh")
+    assert "编者按：这是一段说明。\n\n- **核心要点：**" in edited and "  - 要点二" in edited
+
+
 def test_missing_date_is_a_clear_error() -> None:
     with pytest.raises(ImportFormatError, match="date"):
         import_markdown("---\ntitle: x\n---\n# x\n")

@@ -204,9 +204,10 @@ class _Renderer:
             label_block, points = label_lines, points
         else:
             label_block, points = label_lines + points, []
-        if head and label_block and self.hint(layout, "key_points_joined", True):
+        after_time = self.unplaced(layout, "time")  # text kept from between title/time and points
+        if head and label_block and not after_time and self.hint(layout, "key_points_joined", True):
             head, label_block = head + label_block, []
-        blocks.extend(block for block in (head, label_block, points) if block)
+        blocks.extend(block for block in (head, *after_time, label_block, points) if block)
         blocks.extend(self.unplaced(layout, "key_points"))
         if item.insights:
             label = self.hint(layout, "insights_label", f"**{self.words['insights']}{self.colon}**")
