@@ -18,8 +18,3 @@ def seed_path(prefix: str) -> Path:
     if not matches:
         pytest.skip(f"seed {prefix} not available (../shared/seeds is absent)")
     return matches[0]
-
-
-@pytest.fixture
-def seed() -> object:
-    return seed_path
