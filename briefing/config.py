@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from briefing.analyse.llm_settings import LLMSettings
+from briefing.analyse.llm.settings import LLMSettings
 from briefing.analyse.settings import AnalysisSettings
 from briefing.errors import ConfigError
 from briefing.ingest.settings import IngestSettings, SourceConfig

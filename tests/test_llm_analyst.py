@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from briefing.analyse.llm import (
+from briefing.analyse.llm.analyst import (
     LLMAnalyst,
     MemoryCache,
     PromptSet,
@@ -22,9 +22,9 @@ from briefing.analyse.llm import (
     as_data,
     make_analyst,
 )
-from briefing.analyse.llm_client import ChatClient
-from briefing.analyse.llm_schema import BUILTIN_TARGETS
-from briefing.analyse.llm_settings import LLMSettings
+from briefing.analyse.llm.client import ChatClient
+from briefing.analyse.llm.schema import BUILTIN_TARGETS
+from briefing.analyse.llm.settings import LLMSettings
 from briefing.config import Config
 from briefing.errors import ConfigError
 from briefing.model import Item

@@ -8,14 +8,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from briefing.analyse.llm_client import (
+from briefing.analyse.llm.client import (
     ChatClient,
     LLMBudgetSpent,
     LLMHTTPError,
     LLMProtocolError,
     LLMTimeout,
 )
-from briefing.analyse.llm_settings import LLMSettings
+from briefing.analyse.llm.settings import LLMSettings
 from tests.helpers.fake_llm import FakeLLM, Reply, Request
 
 MESSAGES = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]

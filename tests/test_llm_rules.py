@@ -7,15 +7,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from briefing.analyse.llm import LLMAnalyst, MemoryCache
-from briefing.analyse.llm_client import ChatClient
-from briefing.analyse.llm_settings import LLMSettings
+from briefing.analyse.llm.analyst import LLMAnalyst, MemoryCache
+from briefing.analyse.llm.client import ChatClient
+from briefing.analyse.llm.settings import LLMSettings
 from briefing.config import Config
 from tests.helpers.fake_llm import FakeLLM, Reply, Request
 from tests.helpers.llm_stories import HEADLINE_ANSWER, article, fed_answer, fed_story
 
 pipeline = pytest.importorskip("briefing.analyse.pipeline")
-rules = pytest.importorskip("briefing.analyse.rules")
+rules = pytest.importorskip("briefing.analyse.rules.analyst")
 
 DAY = dt.date(2026, 2, 5)
 CLOCK = dt.datetime(2026, 2, 5, 9, 0, tzinfo=dt.UTC)

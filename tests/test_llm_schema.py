@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from briefing.analyse.llm_schema import (
+from briefing.analyse.llm.schema import (
     BUILTIN_TARGETS,
     AnswerError,
     load_targets,

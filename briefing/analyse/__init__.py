@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from briefing.analyse.base import Analyst, Headline, Story
     from briefing.analyse.pipeline import analyse_day, build_briefing
-    from briefing.analyse.rules import RulesAnalyst
+    from briefing.analyse.rules.analyst import RulesAnalyst
     from briefing.analyse.window import day_window
 
 _EXPORTS = {
@@ -21,7 +21,7 @@ _EXPORTS = {
     "Story": "briefing.analyse.base",
     "analyse_day": "briefing.analyse.pipeline",
     "build_briefing": "briefing.analyse.pipeline",
-    "RulesAnalyst": "briefing.analyse.rules",
+    "RulesAnalyst": "briefing.analyse.rules.analyst",
     "day_window": "briefing.analyse.window",
 }
 

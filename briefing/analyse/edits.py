@@ -45,7 +45,7 @@ from pydantic import (
     field_validator,
 )
 
-from briefing.analyse.llm_schema import load_targets, resolve_stance
+from briefing.analyse.llm.schema import load_targets, resolve_stance
 from briefing.errors import ConfigError
 from briefing.knowledge import default_taxonomy, stance_vocabulary
 from briefing.model import Briefing, Impact, Item, Section, Text

@@ -25,12 +25,12 @@ from pydantic import ValidationError
 
 from briefing.analyse.base import Analyst, Story
 from briefing.analyse.classify import classify
-from briefing.analyse.history import apply_history, recent_stories
 from briefing.analyse.lexicon import lexicon
 from briefing.analyse.rank import rank_key, score_story
-from briefing.analyse.rules import RulesAnalyst
+from briefing.analyse.rules.analyst import RulesAnalyst
 from briefing.analyse.settings import AnalysisSettings
-from briefing.analyse.stories import build_stories
+from briefing.analyse.stories.cluster import build_stories
+from briefing.analyse.stories.history import apply_history, recent_stories
 from briefing.analyse.window import day_window, in_window
 from briefing.article import Article
 from briefing.errors import AnalysisError, BriefingError
@@ -190,7 +190,7 @@ def build_briefing(
         raise AnalysisError(f"could not read the day's articles: {date}: {exc}") from exc
     published = _published(store, date, config.analysis.dedupe_days)
     if analyst is None and config.llm.configured:
-        from briefing.analyse.llm import make_analyst
+        from briefing.analyse.llm.analyst import make_analyst
 
         fallback = RulesAnalyst(config.analysis, config.settings.timezone, lexicon())
         analyst = make_analyst(config, store, fallback)  # the store is the LLM response cache

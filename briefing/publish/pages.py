@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from briefing.publish.settings import SiteSettings
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates" / "site"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "site"
 _LOCALE = {"zh": "zh_Hans_CN", "en": "en", "zh-Hant": "zh_Hant_HK"}
 _HTML_LANG = {"zh": "zh-CN", "en": "en", "zh-Hant": "zh-Hant"}
 _OG_LOCALE = {"zh": "zh_CN", "en": "en_US", "zh-Hant": "zh_HK"}

@@ -33,7 +33,7 @@ def make_server(out: Path, port: int = 0) -> ThreadingHTTPServer:
 
 
 def watch_paths(config: Any, extra: list[Path]) -> list[Path]:
-    paths = [config.store_path.parent, _ROOT / "templates", _ROOT / "briefing" / "render"]
+    paths = [config.store_path.parent, _ROOT / "briefing" / "templates", _ROOT / "briefing" / "render"]
     if config.path is not None:
         paths.append(config.path)
     paths += extra

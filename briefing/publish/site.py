@@ -43,10 +43,10 @@ _FINGERPRINT_GLOBS = (
     "briefing/data/stances.yaml",
     "briefing/data/sections.yaml",
     "briefing/data/assets.yaml",
-    "templates/*.j2",
-    "templates/partials/*",
-    "templates/assets/*",
-    "templates/site/*",
+    "briefing/templates/*.j2",
+    "briefing/templates/partials/*",
+    "briefing/templates/assets/*",
+    "briefing/templates/site/*",
 )
 
 

@@ -37,7 +37,7 @@ from briefing.render.i18n import (
 )
 from briefing.render.inline import SAFE_SCHEMES, render_inline, safe_href, strip_controls
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
 ASSETS_DIR = TEMPLATES_DIR / "assets"
 TEMPLATE_NAME = "briefing.html.j2"
 STYLESHEET = "briefing.css"

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from briefing.model import Briefing
 
 # The worker imports this module: keep its imports light (no model, Jinja2 or Babel here).
-ASSETS_DIR = Path(__file__).resolve().parents[2] / "templates" / "assets"
+ASSETS_DIR = Path(__file__).resolve().parents[1] / "templates" / "assets"
 
 ASSET_BASE = "https://assets.briefing.invalid/"
 """Where the PDF's HTML finds our stylesheet; only `SafeFetcher` answers for this host."""

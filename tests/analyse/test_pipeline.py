@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from briefing.analyse import analyse_day, build_briefing, day_window
-from briefing.analyse.stories import canonical_url
+from briefing.analyse.stories.cluster import canonical_url
 from briefing.config import Config
 from briefing.model import Briefing
 

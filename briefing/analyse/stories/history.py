@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
-from briefing.analyse.stories import LEAD_CHARS, canonical_url
+from briefing.analyse.stories.cluster import LEAD_CHARS, canonical_url
 from briefing.analyse.text import char_ngrams, jaccard, numbers
 from briefing.model import Briefing, Item
 

@@ -16,8 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from briefing.analyse.base import Story
-from briefing.analyse.keypoints import article_sentences
 from briefing.analyse.lexicon import Lexicon, Match
+from briefing.analyse.rules.keypoints import article_sentences
 from briefing.analyse.text import is_chinese, split_clauses, trim
 from briefing.knowledge import StanceVocabulary
 from briefing.model import Horizon, Impact, Stance, Text

@@ -10,10 +10,10 @@ import datetime as dt
 import re
 
 from briefing.analyse.base import Headline, Story
-from briefing.analyse.headline import write_headline
-from briefing.analyse.impacts import find_impacts
-from briefing.analyse.keypoints import article_sentences, key_points
 from briefing.analyse.lexicon import Lexicon, lexicon
+from briefing.analyse.rules.headline import write_headline
+from briefing.analyse.rules.impacts import find_impacts
+from briefing.analyse.rules.keypoints import article_sentences, key_points
 from briefing.analyse.settings import AnalysisSettings
 from briefing.analyse.text import clean_title, is_chinese, trim
 from briefing.analyse.window import zone

@@ -35,7 +35,7 @@ from typing import Any
 
 import httpx
 
-from briefing.analyse.llm_settings import LLMSettings
+from briefing.analyse.llm.settings import LLMSettings
 from briefing.errors import AnalysisError
 from briefing.http_headers import retry_after_seconds
 

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 import jinja2
 
 from briefing.analyse.base import Analyst, Headline, Story
-from briefing.analyse.llm_client import ChatClient, LLMError, Message
-from briefing.analyse.llm_schema import (
+from briefing.analyse.llm.client import ChatClient, LLMError, Message
+from briefing.analyse.llm.schema import (
     AnswerError,
     CheckedHeadline,
     CheckedStory,

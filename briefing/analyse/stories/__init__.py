@@ -1,0 +1,1 @@
+"""Stories: a day's articles → reports of one event (`cluster`), and repeats of earlier days (`history`)."""
