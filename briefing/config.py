@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from briefing import safe_yaml
 from briefing.analyse.llm.settings import LLMSettings
 from briefing.analyse.settings import AnalysisSettings
 from briefing.errors import ConfigError
@@ -179,8 +180,9 @@ def load_config(path: str | Path | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(f"cannot read config file: {cfg_path}: {exc.strerror}") from exc
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data: Any = yaml.safe_load(text) or {}
+        data, node = safe_yaml.load(text)
+    except safe_yaml.YAMLLimitError as exc:
+        raise ConfigError(f"config file refused: {cfg_path}: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{cfg_path}:{mark.line + 1}" if mark is not None else str(cfg_path)
@@ -188,6 +190,7 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError(
             f"config file is not valid YAML: {where}: {problem}: check indentation and quoting"
         ) from exc
+    data = {} if data is None else data
     if not isinstance(data, dict):
         raise ConfigError(
             f"config file must hold a mapping at the top: {cfg_path}: "

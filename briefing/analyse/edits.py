@@ -45,6 +45,7 @@ from pydantic import (
     field_validator,
 )
 
+from briefing import safe_yaml
 from briefing.analyse.llm.schema import load_targets, resolve_stance
 from briefing.errors import ConfigError
 from briefing.knowledge import default_taxonomy, stance_vocabulary
@@ -162,10 +163,11 @@ def load_edits(path: Path) -> Edits:
     """Read and validate an edits file; every problem is reported in one `ConfigError`."""
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text)
-        data: Any = yaml.safe_load(text)
+        data, node = safe_yaml.load(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"edits file unreadable: {path}: {exc}") from exc
+    except safe_yaml.YAMLLimitError as exc:
+        raise ConfigError(f"edits file refused: {path}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"edits file is not valid YAML: {path}: {exc}") from exc
     if data is None:

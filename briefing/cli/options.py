@@ -11,9 +11,19 @@ import click
 
 from briefing.config import CONFIG_ENV, Config, load_config
 
+# The dates a briefing can have. The store keeps times as fixed-width ISO text with
+# four-digit years, and a day's window, its time zone and the look-back over earlier days
+# reach a little either side of the date, so the range stops well inside `datetime`'s
+# 0001..9999: outside it arithmetic raises OverflowError deep in a stage.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(9998, 12, 31)
+
 
 class DateParam(click.ParamType):
-    """A calendar date written YYYY-MM-DD; anything else is a usage error (exit 2)."""
+    """A calendar date written YYYY-MM-DD within the range a briefing can have.
+
+    Anything else is a usage error (exit 2) that says what to write.
+    """
 
     name = "YYYY-MM-DD"
 
@@ -24,9 +34,17 @@ class DateParam(click.ParamType):
         try:
             if len(text) != 10:
                 raise ValueError("expected 10 characters")
-            return dt.date.fromisoformat(text)
+            date = dt.date.fromisoformat(text)
         except ValueError:
             self.fail(f"{value!r} is not a valid date: write it as YYYY-MM-DD, e.g. 2026-02-05", param, ctx)
+        if not EARLIEST_DATE <= date <= LATEST_DATE:
+            self.fail(
+                f"{text} is out of range: briefing handles dates from {EARLIEST_DATE} "
+                f"to {LATEST_DATE}",
+                param,
+                ctx,
+            )
+        return date
 
 
 DATE = DateParam()

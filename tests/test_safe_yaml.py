@@ -1,0 +1,100 @@
+"""Bounded YAML reading: alias bombs, recursive anchors and deep nesting are refused fast.
+
+The config and the edits files share `briefing.safe_yaml`; the limits are checked on the
+composed graph, so a refused document costs one pass over its text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing import safe_yaml
+from briefing.analyse.edits import load_edits
+from briefing.config import load_config
+from briefing.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Nine levels of nine aliases: 9**9 (387 million) leaves once expanded, 300 bytes written.
+BILLION_LAUGHS = 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n' + "".join(
+    f"{cur}: &{cur} [{', '.join(['*' + prev] * 9)}]\n"
+    for prev, cur in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def test_values_and_shared_anchors_load_as_with_safe_load() -> None:
+    text = "base: &b {timeout: 5}\none: *b\ntwo: {<<: *b, timeout: 9}\nday: 2026-02-05\n"
+    data, node = safe_yaml.load(text)
+    assert data == {
+        "base": {"timeout": 5},
+        "one": {"timeout": 5},
+        "two": {"timeout": 9},
+        "day": dt.date(2026, 2, 5),
+    }
+    assert node is not None and node.start_mark.line == 0
+    assert safe_yaml.load("") == (None, None)
+
+
+def test_an_alias_bomb_is_refused_by_its_expanded_size() -> None:
+    with pytest.raises(safe_yaml.YAMLLimitError, match="too many nodes once aliases"):
+        safe_yaml.load(BILLION_LAUGHS)
+    # The same shape one level down is small enough to be a legitimate (if odd) document.
+    small = "\n".join(BILLION_LAUGHS.splitlines()[:4])
+    assert len(safe_yaml.load(small)[0]["d"]) == 9
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("a: &a [1, *a]\n", "recursive alias"),
+        ("a: &a {b: *a}\n", "recursive alias"),
+        ("[" * 5000 + "]" * 5000, "nesting deeper"),
+        ("a:\n" + "".join("  " * i + "b:\n" for i in range(1, 100)) + "  " * 100 + "c\n", "nesting deeper"),
+    ],
+)
+def test_recursive_and_deep_documents_are_refused(text: str, match: str) -> None:
+    with pytest.raises(safe_yaml.YAMLLimitError, match=match):
+        safe_yaml.load(text)
+
+
+def test_an_oversized_document_is_refused_before_parsing() -> None:
+    limits = safe_yaml.Limits(max_chars=100)
+    with pytest.raises(safe_yaml.YAMLLimitError, match="document too large"):
+        safe_yaml.load("a: " + "x" * 200, limits)
+
+
+def test_a_billion_laughs_in_feeds_yaml_is_a_config_error(tmp_path: Path) -> None:
+    """RELIABILITY #15 for our own YAML: the loader never walks the expansion."""
+    path = tmp_path / "feeds.yaml"
+    path.write_text(BILLION_LAUGHS + "sources: *i\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"config file refused: {path}: too many nodes"):
+        load_config(path)
+
+
+def test_a_billion_laughs_in_an_edits_file_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "2026-02-05.yaml"
+    path.write_text(BILLION_LAUGHS + "items: *i\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="edits file refused: .*too many nodes"):
+        load_edits(path)
+
+
+def test_the_cli_refuses_a_bombed_config_with_one_line(tmp_path: Path) -> None:
+    """A subprocess, as cron would run it: one line on stderr, exit 1, no traceback.
+
+    Before the limits this run did not finish (the validator walked 387 million nodes);
+    the timeout turns a regression into a failure instead of a hang.
+    """
+    path = tmp_path / "feeds.yaml"
+    path.write_text(BILLION_LAUGHS, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "briefing", "articles", "--config", str(path)],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )
+    assert run.returncode == 1
+    assert run.stderr.startswith(f"error: config file refused: {path}")
+    assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1
