@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Set up everything briefing needs on a Debian machine with Python 3.11:
-#   Debian packages (CJK fonts, HarfBuzz subsetting, poppler-utils, Chromium, make),
+#   Debian packages (CJK fonts, HarfBuzz subsetting, poppler-utils, Chromium, Hugo, make),
 #   then a virtualenv in .venv with the project and its dev dependencies.
 # Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium make)
+DEBIAN_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 poppler-utils chromium hugo make)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

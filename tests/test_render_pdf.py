@@ -115,6 +115,35 @@ def test_a4_pages_and_clickable_links(zh_pdf: Path) -> None:
     assert all(u.startswith(("https://", "http://", "mailto:")) for u in uris)
 
 
+def test_tagged_with_language_and_title(zh_pdf: Path, en_pdf: Path, day: Briefing) -> None:
+    """A structure tree for screen readers and reflow; /Lang and the title from the page."""
+    for path, lang, title in ((zh_pdf, "zh-CN", day.title.zh), (en_pdf, "en", day.title.en)):
+        reader = PdfReader(str(path))
+        root = reader.trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"])
+        tree = root["/StructTreeRoot"].get_object()
+        kinds = _struct_kinds(tree)
+        assert {"/H1", "/H2", "/L", "/LI", "/Link"} <= kinds, kinds
+        assert str(root["/Lang"]) == lang
+        assert reader.metadata is not None and title in str(reader.metadata.title)
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
+def _struct_kinds(node: object, seen: set[str] | None = None, depth: int = 0) -> set[str]:
+    seen = set() if seen is None else seen
+    if depth > 60:
+        return seen
+    node = node.get_object() if hasattr(node, "get_object") else node
+    if isinstance(node, dict):
+        if "/S" in node:
+            seen.add(str(node["/S"]))
+        kids = node.get("/K")
+        if kids is not None:
+            for kid in kids if isinstance(kids, list) else [kids]:
+                _struct_kinds(kid, seen, depth + 1)
+    return seen
+
+
 def test_deterministic_bytes(day: Briefing, zh_pdf: Path) -> None:
     again = render_pdf(day, "zh")
     assert again == zh_pdf.read_bytes()

@@ -23,7 +23,7 @@ def _formats(config: Config, no_pdf: bool) -> list[str] | None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder, a symlink to the live release (default: site.out, ./out).")
 @click.option("--hugo", "hugo_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Also write Hugo/Hexo posts to DIR/content/posts/{date}[.lang].md.")
+              help="Also write Hugo posts to DIR/content/posts/{date}[.lang].md (Hugo front matter, no H1).")
 @click.option("--no-pdf", is_flag=True, help="Skip PDFs this time (faster; same as leaving pdf out of site.formats).")
 @config_option
 def site(out: Path | None, hugo_dir: Path | None, no_pdf: bool, config: Config) -> None:

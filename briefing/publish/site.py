@@ -156,7 +156,7 @@ def build_site(
     report = SiteReport(out=releases.out, release=live, published=False, days=len(texts))
     if live is not None and previous.get("key") == site_key:
         if hugo_dir is not None:
-            _export_hugo(texts, options, hugo_dir, previous)
+            _export_hugo(texts, options, hugo_dir, keys)
         report.reused = len(texts)
         report.timings = timings
         return report
@@ -198,7 +198,7 @@ def build_site(
     report.published = True
     releases.prune(options.site.keep_releases)
     if hugo_dir is not None:
-        _export_hugo(texts, options, hugo_dir, manifest)
+        _export_hugo(texts, options, hugo_dir, keys)
     timings["total"] = time.perf_counter() - started
     report.timings = timings
     return report
@@ -428,7 +428,7 @@ def _verify(staging: Path, pages_written: Sequence[str]) -> None:
 
 
 def _export_hugo(
-    texts: dict[dt.date, str], options: PublishOptions, hugo_dir: Path, manifest: dict[str, Any]
+    texts: dict[dt.date, str], options: PublishOptions, hugo_dir: Path, keys: dict[dt.date, str]
 ) -> None:
     from briefing.publish.hugo import export_hugo
 
@@ -438,4 +438,5 @@ def _export_hugo(
         languages=options.site.languages,
         default_lang=options.site.default_lang,
         render=lambda b: render_markdowns(b, options),
+        keys=keys,
     )

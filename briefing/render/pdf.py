@@ -110,6 +110,9 @@ def write_pdf_bytes(html: str) -> tuple[bytes, list[str]]:
     document = HTML(string=html, base_url=ASSET_BASE, url_fetcher=fetcher)
     pdf: bytes = document.write_pdf(
         pdf_identifier=False,  # an identifier would be a hash or random: keep bytes stable
+        # Tagged PDF: a structure tree (headings, lists, paragraphs, links) for screen
+        # readers and reflow, /Lang from <html lang>, the <title> shown as the window title.
+        pdf_tags=True,
         custom_metadata=False,
         presentational_hints=False,
         full_fonts=False,  # subset: only the glyphs used (a full Noto CJK face is ~16 MB)

@@ -160,8 +160,7 @@ def test_hugo_export_and_cli(make_site, tmp_path: Path) -> None:
         "2026-02-04.en.md", "2026-02-04.md", "2026-02-05.en.md", "2026-02-05.md",
     ]
     zh = (posts / "2026-02-05.md").read_text(encoding="utf-8")
-    assert zh == (out / "zh" / "2026-02-05" / "briefing.md").read_text(encoding="utf-8")
-    assert zh.startswith("---\ntitle: ") and "\ncategory: 经济日报\n" in zh
+    assert zh.startswith("---\ntitle: ") and '\ncategories: ["经济日报"]\n' in zh
     mtime = (posts / "2026-02-05.md").stat().st_mtime_ns
     again = CliRunner().invoke(cli, ["site", "--config", str(config.path), "--hugo", str(hugo)])
     assert again.output.startswith("site unchanged")
