@@ -249,3 +249,67 @@ def test_closed_store_raises_storage_error(tmp_path: Path) -> None:
     store.close()
     with pytest.raises(StorageError, match="closed"):
         store.articles()
+
+
+def test_undated_articles_keep_no_publication_time(store: Store) -> None:
+    later = T0 + dt.timedelta(hours=3)
+    store.upsert_articles("src", [make("u1", published=later, inferred=True, seen=later)])
+    row = store.db.execute("SELECT published, first_seen FROM articles").fetchone()
+    assert row["published"] is None and row["first_seen"].startswith("2026-02-04T15:00")
+    got = store.article("u1")
+    assert got.date_inferred and got.stated_published is None and got.published == later
+    # the window reads it at its first-seen time
+    assert [a.id for a in store.articles_between(later, later + dt.timedelta(minutes=1))] == ["u1"]
+    # a later fetch that can read its date fills it in, without a content change
+    store.upsert_articles("src", [make("u1", published=T0, seen=later)])
+    assert store.article("u1").stated_published == T0
+
+
+def test_rejected_articles_are_stored_but_outside_the_window(store: Store) -> None:
+    store.upsert_articles("src", [make("a1"), replace(make("a2"), rejected="podcast: x")])
+    assert {a.id for a in store.articles()} == {"a1", "a2"}
+    assert [a.id for a in store.articles_between(T0, T0 + dt.timedelta(hours=1))] == ["a1"]
+    assert store.article("a2").rejected == "podcast: x"
+    # a renewed verdict is stored even when the text did not change
+    store.upsert_articles("src", [make("a2")])
+    assert store.article("a2").rejected is None
+
+
+def test_parallel_text_round_trips(store: Store) -> None:
+    from briefing.article import Parallel
+
+    both = replace(
+        make("b1", text="央行维持利率不变。"),
+        lang="zh-Hans",
+        parallel=Parallel("en", "Central bank holds rates", "The bank held rates.", "The bank…"),
+    )
+    store.upsert_articles("src", [both])
+    got = store.article("b1")
+    assert got.parallel == both.parallel
+    assert got.in_language("en") == ("Central bank holds rates", "The bank held rates.")
+    assert got.in_language("zh") == (got.title, "央行维持利率不变。")
+    assert got.in_language("pt") is None
+
+
+def test_version_1_store_migrates_undated_rows_to_null(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    schema.MIGRATIONS[0](db)
+    db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+    for aid, inferred in (("dated", 0), ("undated", 1)):
+        db.execute(
+            "INSERT INTO articles (id, source_id, source_name, title, title_norm, published,"
+            " date_inferred, lang, text, text_norm, content_hash, first_seen, last_seen)"
+            " VALUES (?, 's', 'S', 't', 't', ?, ?, 'en', 'x', 'x', 'h', ?, ?)",
+            (aid, "2026-02-04T12:00:00.000000+00:00", inferred,
+             "2026-02-04T12:00:00.000000+00:00", "2026-02-04T12:00:00.000000+00:00"),
+        )
+    db.execute("INSERT INTO sources (id, kind, location) VALUES ('s', 'feed', 'https://x/')")
+    db.close()
+    with Store.open(path) as store:
+        assert store.article("dated").stated_published == T0
+        undated = store.article("undated")
+        assert undated.stated_published is None and undated.published == T0
+        state = store.source_state("s")
+        assert state is not None and state.warnings == () and not state.stale

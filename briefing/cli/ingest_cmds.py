@@ -65,11 +65,21 @@ class _Null:
 @click.option("--date", "date", type=DATE, help="Only the briefing window of this day.")
 @click.option("--source", "source", metavar="ID", help="Only articles of this source id.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def articles(config: Config, date: dt.date | None, source: str | None, as_json: bool) -> None:
-    """List stored articles, to see what came in.
+@click.option(
+    "--rejected/--admitted",
+    "only",
+    default=None,
+    help="Only the articles admission rejected (with their reasons), or only the admitted.",
+)
+def articles(
+    config: Config, date: dt.date | None, source: str | None, as_json: bool, only: bool | None
+) -> None:
+    """List stored articles, to see what came in and what admission kept out.
 
     With --date, the window is the briefing's: from the previous day's cut-off to this
-    day's (analysis.cutoff, default 08:00) in settings.timezone.
+    day's (analysis.cutoff, default 08:00) in settings.timezone. A `~` after the time marks
+    an article without a stated date (listed at its first-seen time); a rejected article
+    is listed with `✗` and the reason on the next line.
     """
     from briefing.store import Store
 
@@ -85,6 +95,8 @@ def articles(config: Config, date: dt.date | None, source: str | None, as_json: 
         start, end = day_window(date, config.settings.timezone, config.analysis.cutoff)
     with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
         found = store.articles(source_id=source, start=start, end=end)
+    if only is not None:
+        found = [a for a in found if (a.rejected is not None) == only]
     zone = config.settings.zone
     if as_json:
         click.echo(json.dumps([_as_dict(a, zone) for a in found], ensure_ascii=False, indent=2))
@@ -93,7 +105,10 @@ def articles(config: Config, date: dt.date | None, source: str | None, as_json: 
         when = a.published.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         flag = "~" if a.date_inferred else " "
         title = a.title if len(a.title) <= 60 else a.title[:59] + "…"
-        click.echo(f"{when}{flag} {a.source_name[:16]:<16} {a.lang:<7} {title}")
+        mark = "✗" if a.rejected else " "
+        click.echo(f"{when}{flag}{mark} {a.source_name[:16]:<16} {a.lang:<7} {title}")
+        if a.rejected:
+            click.echo(f"{'':18}rejected: {a.rejected}")
     if not found:
         click.echo("no articles", err=True)
 
@@ -102,6 +117,7 @@ def _as_dict(article: Any, zone: Any) -> dict[str, Any]:
     """An article as JSON: every field but the sanitised HTML, times in the configured zone."""
     data = dataclasses.asdict(article)
     data.pop("html", None)
+    data["published"] = None if article.date_inferred else data["published"]
     return {
         key: value.astimezone(zone).isoformat() if isinstance(value, dt.datetime) else value
         for key, value in data.items()

@@ -2,16 +2,21 @@
 
 `build_article` is pure: the clock comes in as `now`. It cleans the title and text, keeps
 sanitised HTML, detects the language, derives the Simplified text for analysis, hashes the
-content, and decides the published time: a missing or unparseable one becomes `now`
-(first seen) and one in the future is clamped to `now`, both flagged `date_inferred`.
+content, and decides the published time: a missing or unparseable one is absent
+(`date_inferred`: the article counts at its first-seen time, and the store keeps no
+publication time for it), and so is one in the future (a wrong clock or zone).
+
+`build_articles` then asks admission (`briefing.admit`) about each article, knowing the
+whole source: an undated entry of a source whose dated entries are old is not admitted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from briefing.admit import SourceContext, admit, usable_publisher
 from briefing.article import Article
 from briefing.ingest.clean import clean_text, clean_title
 from briefing.ingest.htmltext import html_to_text, sanitize_html
@@ -35,6 +40,7 @@ class RawEntry:
     lang: str | None = None
     title_is_html: bool = False
     publisher: str | None = None  # a folder of files holds many publishers: named per file
+    categories: tuple[str, ...] = ()  # the feed's category terms (admission reads them)
 
 
 @dataclass
@@ -43,6 +49,7 @@ class ParsedSource:
 
     articles: list[Article] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    context: SourceContext | None = None  # the source as admission saw it (newest, stale)
 
 
 def article_id(source_id: str, key: str) -> str:
@@ -56,13 +63,16 @@ def content_hash(title: str, text: str) -> str:
 def decide_published(
     published: dt.datetime | None, now: dt.datetime
 ) -> tuple[dt.datetime, bool, str | None]:
-    """(published, inferred, warning): missing → now; future → clamped to now."""
+    """(time the article counts at, inferred, warning): missing or future → `now`, inferred.
+
+    An inferred time is never stored as a publication time: see the module docstring.
+    """
     if published is None:
         return now, True, None
     if published.tzinfo is None:
         raise ValueError("published must be time-zone aware")
     if published > now + FUTURE_SLACK:
-        return now, True, f"published time {published.isoformat()} is in the future; clamped"
+        return now, True, f"published time {published.isoformat()} is in the future; ignored"
     return published, False, None
 
 
@@ -90,10 +100,11 @@ def build_article(
     published, inferred, warning = decide_published(raw.published, now)
     if warning:
         warnings.append(f"entry {raw.key}: {warning}")
+    publisher = usable_publisher(raw.publisher)
     article = Article(
         id=article_id(source.id, raw.key),
         source_id=source.id,
-        source_name=clean_title(raw.publisher, 80) if raw.publisher else source.display_name,
+        source_name=clean_title(publisher, 80) if publisher else source.display_name,
         url=raw.url,
         title=title,
         title_norm=title_norm,
@@ -118,6 +129,7 @@ def build_articles(
     """Articles for `raws` in order; duplicate keys keep the first entry (deterministic)."""
     result = ParsedSource()
     seen: set[str] = set()
+    categories: list[tuple[str, ...]] = []
     for raw in raws:
         if raw.key in seen:
             result.warnings.append(f"entry {raw.key}: duplicate id; the first one is kept")
@@ -130,4 +142,16 @@ def build_articles(
         result.warnings.extend(warnings)
         if article is not None:
             result.articles.append(article)
+            categories.append(raw.categories)
+    context = SourceContext.of(
+        (a.stated_published for a in result.articles),
+        now,
+        settings.languages,
+        dt.timedelta(days=settings.stale_after_days),
+    )
+    result.context = context
+    result.articles = [
+        replace(a, rejected=str(verdict)) if (verdict := admit(a, context, cats)) else a
+        for a, cats in zip(result.articles, categories, strict=True)
+    ]
     return result

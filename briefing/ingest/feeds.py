@@ -99,6 +99,11 @@ def _entry_time(entry: Any, zone: ZoneInfo) -> dt.datetime | None:
     return None
 
 
+def _categories(entry: Any) -> tuple[str, ...]:
+    terms = (t.get("term") or t.get("label") or "" for t in entry.get("tags") or [])
+    return tuple(t.strip() for t in terms if isinstance(t, str) and t.strip())[:20]
+
+
 def _entry_html(entry: Any) -> str | None:
     contents = entry.get("content") or []
     best = max((c.get("value") or "" for c in contents), key=len, default="")
@@ -160,6 +165,7 @@ def parse_feed(
                 html=_entry_html(entry),
                 published=_entry_time(entry, zone),
                 title_is_html="html" in (title_detail.get("type") or "") or "<" in title,
+                categories=_categories(entry),
             )
         )
     if skipped and not raws:

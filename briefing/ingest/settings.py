@@ -53,6 +53,25 @@ class IngestSettings(_Settings):
         -1, ge=-1, le=64, description="processes parsing feeds; 0 parses inline, -1 picks"
     )
     busy_timeout: float = Field(5.0, ge=0, description="seconds to wait for a locked store")
+    languages: list[str] = Field(
+        default_factory=lambda: ["zh", "en"],
+        min_length=1,
+        description="languages that may enter a briefing (ISO 639-1: zh, en, ...)",
+    )
+    stale_after_days: int = Field(
+        14, ge=1, description="a source whose newest dated entry is older is stale"
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: list[str]) -> list[str]:
+        out = []
+        for code in value:
+            family = code.split("-")[0].strip().lower()
+            if not re.fullmatch(r"[a-z]{2,3}", family):
+                raise ValueError(f"language {code!r} is not an ISO 639 code such as zh or en")
+            out.append(family)
+        return out
 
     @field_validator("timezone")
     @classmethod

@@ -38,6 +38,9 @@ from briefing.store.schema import SCHEMA_VERSION, connect, is_locked
 
 __all__ = ["HASH_CHANGED_LIMIT", "SCHEMA_VERSION", "RunRecord", "SourceState", "Store"]
 
+# an article's time: as stated, else first seen (the expression of the articles_by_time index)
+_TIME = "coalesce(published, first_seen)"
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -136,7 +139,8 @@ class Store:
     def upsert_articles(self, source_id: str, articles: Iterable[Article]) -> tuple[int, int]:
         """Insert or update a source's articles in one transaction; return (new, updated).
 
-        An unchanged article (same content hash) only has `last_seen` moved. A changed one
+        An unchanged article (same content hash) has `last_seen` moved, its admission
+        verdict renewed and a stated time filled in where it had none. A changed one
         is rewritten, keeping `first_seen`, and keeping the stored `published` when the new
         one was inferred; after HASH_CHANGED_LIMIT rewrites an article is frozen, so a feed
         with an ad slot or a clock in its body cannot churn the store.
@@ -165,15 +169,19 @@ class Store:
                 old_hash, count, old_published, old_inferred, old_first = old
                 last_seen = max(row["last_seen"], old_first)
                 if old_hash == row["content_hash"] or count >= HASH_CHANGED_LIMIT:
+                    # the text is the same, but today's verdict and a newly readable date count
                     db.execute(
-                        "UPDATE articles SET last_seen = max(last_seen, ?) WHERE id = ?",
-                        (last_seen, article.id),
+                        "UPDATE articles SET last_seen = max(last_seen, ?), rejected = ?,"
+                        " published = coalesce(?, published),"
+                        " date_inferred = (coalesce(?, published) IS NULL) WHERE id = ?",
+                        (last_seen, row["rejected"], row["published"], row["published"],
+                         article.id),
                     )
                     continue
                 row["first_seen"] = old_first
                 row["last_seen"] = last_seen
                 row["update_count"] = count + 1
-                if article.date_inferred:
+                if article.date_inferred and old_published is not None:
                     row["published"], row["date_inferred"] = old_published, old_inferred
                 sets = ", ".join(f"{c} = ?" for c in row if c != "id")
                 db.execute(
@@ -194,27 +202,35 @@ class Store:
         source_id: str | None = None,
         start: dt.datetime | None = None,
         end: dt.datetime | None = None,
+        *,
+        admitted_only: bool = False,
     ) -> list[Article]:
-        """Articles, optionally of one source and within [start, end), by published then id."""
+        """Articles, optionally of one source and within [start, end), by time then id.
+
+        An article's time is its stated publication time, or first seen when it has none.
+        `admitted_only` leaves out what admission rejected (kept for `briefing articles`).
+        """
         where, params = [], []
         if source_id is not None:
             where.append("source_id = ?")
             params.append(source_id)
         if start is not None:
-            where.append("published >= ?")
+            where.append(f"{_TIME} >= ?")
             params.append(to_ts(start))
         if end is not None:
-            where.append("published < ?")
+            where.append(f"{_TIME} < ?")
             params.append(to_ts(end))
+        if admitted_only:
+            where.append("rejected IS NULL")
         sql = "SELECT * FROM articles"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        rows = self.db.execute(sql + " ORDER BY published, id", params).fetchall()
+        rows = self.db.execute(sql + f" ORDER BY {_TIME}, id", params).fetchall()
         return [article_from_row(r) for r in rows]
 
     def articles_between(self, start: dt.datetime, end: dt.datetime) -> list[Article]:
-        """Articles published in [start, end) (aware datetimes), by published then id."""
-        return self.articles(start=start, end=end)
+        """Admitted articles whose time is in [start, end) (aware datetimes), by time then id."""
+        return self.articles(start=start, end=end, admitted_only=True)
 
     @_guarded
     def article_count(self) -> int:

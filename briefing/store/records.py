@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from briefing.article import Article
+from briefing.article import Article, Parallel
 
 # After this many content changes an article is frozen (reader's HASH_CHANGED_LIMIT).
 HASH_CHANGED_LIMIT = 24
@@ -52,6 +53,10 @@ class SourceState:
     last_error_at: dt.datetime | None = None
     consecutive_failures: int = 0
     gone_count: int = 0
+    entries: int = 0  # entries in the last successful fetch
+    newest_published: dt.datetime | None = None  # newest stated entry time ever seen
+    stale: bool = False  # the newest stated entry is older than settings.stale_after_days
+    warnings: tuple[str, ...] = ()  # of the last fetch, aggregated one per kind
 
     @property
     def flagged_for_disabling(self) -> bool:
@@ -60,16 +65,29 @@ class SourceState:
 
     def to_row(self) -> dict[str, Any]:
         row = asdict(self)
-        for key in ("last_checked", "last_success", "next_fetch_after", "last_error_at"):
+        for key in _STATE_TIMES:
             row[key] = _opt_ts(row[key])
+        row["stale"] = int(self.stale)
+        row["warnings"] = json.dumps(list(self.warnings), ensure_ascii=False)
         return row
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> SourceState:
         data = dict(row)
-        for key in ("last_checked", "last_success", "next_fetch_after", "last_error_at"):
+        for key in _STATE_TIMES:
             data[key] = _opt_from(data[key])
+        data["stale"] = bool(data.get("stale"))
+        data["warnings"] = tuple(json.loads(data.get("warnings") or "[]"))
         return cls(**data)
+
+
+_STATE_TIMES = (
+    "last_checked",
+    "last_success",
+    "next_fetch_after",
+    "last_error_at",
+    "newest_published",
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +103,7 @@ class RunRecord:
 
 
 def article_to_row(article: Article) -> dict[str, Any]:
+    parallel = article.parallel
     return {
         "id": article.id,
         "source_id": article.source_id,
@@ -92,7 +111,7 @@ def article_to_row(article: Article) -> dict[str, Any]:
         "url": article.url,
         "title": article.title,
         "title_norm": article.title_norm,
-        "published": to_ts(article.published),
+        "published": _opt_ts(article.stated_published),
         "date_inferred": int(article.date_inferred),
         "lang": article.lang,
         "text": article.text,
@@ -103,10 +122,24 @@ def article_to_row(article: Article) -> dict[str, Any]:
         "last_seen": to_ts(article.last_seen),
         "source_weight": article.source_weight,
         "section_hint": article.section_hint,
+        "parallel_lang": parallel.lang if parallel else None,
+        "parallel_title": parallel.title if parallel else None,
+        "parallel_text": parallel.text if parallel else None,
+        "parallel_text_norm": parallel.text_norm if parallel else None,
+        "rejected": article.rejected,
     }
 
 
 def article_from_row(row: sqlite3.Row) -> Article:
+    parallel = None
+    if row["parallel_lang"]:
+        parallel = Parallel(
+            lang=row["parallel_lang"],
+            title=row["parallel_title"] or "",
+            text=row["parallel_text"] or "",
+            text_norm=row["parallel_text_norm"] or "",
+        )
+    stated = row["published"]
     return Article(
         id=row["id"],
         source_id=row["source_id"],
@@ -114,7 +147,7 @@ def article_from_row(row: sqlite3.Row) -> Article:
         url=row["url"],
         title=row["title"],
         title_norm=row["title_norm"],
-        published=from_ts(row["published"]),
+        published=from_ts(stated or row["first_seen"]),
         lang=row["lang"],
         text=row["text"],
         text_norm=row["text_norm"],
@@ -122,7 +155,9 @@ def article_from_row(row: sqlite3.Row) -> Article:
         first_seen=from_ts(row["first_seen"]),
         last_seen=from_ts(row["last_seen"]),
         html=row["html"],
-        date_inferred=bool(row["date_inferred"]),
+        date_inferred=stated is None,
         source_weight=row["source_weight"],
         section_hint=row["section_hint"],
+        parallel=parallel,
+        rejected=row["rejected"],
     )

@@ -94,10 +94,72 @@ def _v1(db: sqlite3.Connection) -> None:
     )
 
 
+_ARTICLE_COLUMNS_V1 = (
+    "id, source_id, source_name, url, title, title_norm, published, date_inferred, lang, text,"
+    " text_norm, html, content_hash, first_seen, last_seen, update_count, source_weight,"
+    " section_hint"
+)
+
+
+def _v2(db: sqlite3.Connection) -> None:
+    """Dates are facts or absent; admission verdicts; parallel text; source health.
+
+    `articles.published` becomes NULL-able: an article whose source stated no time keeps
+    NULL there (it was `first_seen` before, flagged `date_inferred`), and the day window
+    reads `coalesce(published, first_seen)`. The table is rebuilt because SQLite cannot
+    drop a NOT NULL constraint in place.
+    """
+    _stated = _ARTICLE_COLUMNS_V1.replace(
+        "published,", "CASE WHEN date_inferred THEN NULL ELSE published END,", 1
+    )
+    _run_script(
+        db,
+        f"""
+        CREATE TABLE articles_v2 (
+            id TEXT PRIMARY KEY,
+            source_id TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL,
+            title_norm TEXT NOT NULL,
+            published TEXT,                   -- UTC as stated by the source, NULL when none was
+            date_inferred INTEGER NOT NULL DEFAULT 0,  -- 1 exactly when published IS NULL
+            lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            text_norm TEXT NOT NULL,
+            html TEXT,
+            content_hash TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            update_count INTEGER NOT NULL DEFAULT 0,
+            source_weight REAL NOT NULL DEFAULT 1.0,
+            section_hint TEXT,
+            parallel_lang TEXT,               -- a bilingual item's second language
+            parallel_title TEXT,
+            parallel_text TEXT,
+            parallel_text_norm TEXT,
+            rejected TEXT                     -- admission: NULL is news, else the reason
+        );
+        INSERT INTO articles_v2 ({_ARTICLE_COLUMNS_V1})
+            SELECT {_stated}
+            FROM articles;
+        DROP TABLE articles;
+        ALTER TABLE articles_v2 RENAME TO articles;
+        CREATE INDEX articles_by_time ON articles (coalesce(published, first_seen), id);
+        CREATE INDEX articles_by_source ON articles (source_id, published);
+        CREATE INDEX articles_by_url ON articles (url);
+        ALTER TABLE sources ADD COLUMN entries INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sources ADD COLUMN newest_published TEXT;  -- newest stated entry time
+        ALTER TABLE sources ADD COLUMN stale INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE sources ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'  -- JSON list
+        """,
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 # index i holds the step from user_version i to i + 1; append, never edit.
-MIGRATIONS: list[Migration] = [_v1]
+MIGRATIONS: list[Migration] = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
