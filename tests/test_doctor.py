@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -65,3 +66,40 @@ def test_doctor_on_this_machine() -> None:
     expected_ok = all(c.ok for c in doctor_module.run_checks() if c.required)
     assert (result.exit_code == 0) == expected_ok, result.output
     assert "weasyprint:" in result.output and "fonts:" in result.output
+
+
+def test_package_files_present() -> None:
+    from briefing.package_files import check_package_files
+
+    check = check_package_files()
+    assert check.ok, check.detail
+    assert "templates" in check.detail
+
+
+def test_package_without_templates_is_a_failure(tmp_path: Path) -> None:
+    """The state of a wheel built without its package data: doctor must not say Ready."""
+    from briefing.package_files import PACKAGE_DIR, check_package_files
+
+    shutil.copytree(PACKAGE_DIR / "data", tmp_path / "data")
+    check = check_package_files(tmp_path)
+    assert not check.ok
+    assert "templates/briefing.html.j2" in check.detail
+    assert check.fix and "pip install" in check.fix
+
+
+def test_broken_template_is_named(tmp_path: Path) -> None:
+    from briefing.package_files import PACKAGE_DIR, check_package_files
+
+    shutil.copytree(PACKAGE_DIR / "data", tmp_path / "data")
+    shutil.copytree(PACKAGE_DIR / "templates", tmp_path / "templates")
+    (tmp_path / "templates" / "site" / "base.html.j2").write_text("{% if %}", encoding="utf-8")
+    check = check_package_files(tmp_path)
+    assert not check.ok and "site/base.html.j2" in check.detail
+
+
+def test_doctor_notes_a_missing_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BRIEFING_CONFIG", raising=False)
+    check = doctor_module.check_config()
+    assert not check.ok and not check.required
+    assert check.fix and "briefing init" in check.fix

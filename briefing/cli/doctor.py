@@ -80,20 +80,40 @@ def check_tool(name: str, package: str, purpose: str) -> Check:
     )
 
 
+def check_config() -> Check:
+    """Is there a feeds.yaml here (or in $BRIEFING_CONFIG)? A note, never a failure."""
+    from briefing.config import default_config_path
+
+    path = default_config_path()
+    if path.is_file():
+        return Check("config", True, f"{path.resolve()}", required=False)
+    return Check(
+        "config", False, f"no {path} here: fetch, build, site and nightly need one",
+        "briefing init   # writes feeds.yaml, edits/ and a site: block to fill in",
+        required=False,
+    )
+
+
 def run_checks() -> list[Check]:
+    from briefing.package_files import check_package_files
+
     return [
+        check_package_files(),
         check_fonts(),
         check_harfbuzz_subset(),
         check_pango(),
         check_weasyprint(),
         check_tool("pdffonts", "poppler-utils", "PDF tests"),
         check_tool("chromium", "chromium", "browser screenshot test"),
+        check_config(),
     ]
 
 
 @click.command()
 def doctor() -> None:
-    """Check fonts, HarfBuzz subsetting, Pango and WeasyPrint; print the fix for each problem.
+    """Check the package's templates, fonts, HarfBuzz subsetting, Pango and WeasyPrint.
+
+    Prints the fix for each problem; also notes a missing feeds.yaml.
 
     Exits 1 when something the PDF needs is missing.
     """
