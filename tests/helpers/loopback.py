@@ -51,6 +51,8 @@ class LoopbackServer:
     def __init__(self) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[Recorded] = []
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests served at once: overlap without timing
         self._lock = threading.Lock()
         self._stop = threading.Event()
         owner = self
@@ -68,6 +70,8 @@ class LoopbackServer:
                         Recorded("GET", self.path, {k.lower(): v for k, v in self.headers.items()})
                     )
                     handler = owner.routes.get(self.path) or owner.routes.get(path)
+                    owner.in_flight += 1
+                    owner.max_in_flight = max(owner.max_in_flight, owner.in_flight)
                 try:
                     if handler is None:
                         send(self, 404, b"not found", {"Content-Type": "text/plain"})
@@ -75,6 +79,9 @@ class LoopbackServer:
                         handler(self)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up, as it should for bombs and trickles
+                finally:
+                    with owner._lock:
+                        owner.in_flight -= 1
 
         self._httpd = _Server(("127.0.0.1", 0), RequestHandler)
         self._thread = threading.Thread(

@@ -201,8 +201,8 @@ def test_concurrency_overlaps_slow_feeds(tmp_path: Path, loopback_server: Loopba
         [{"id": f"s{i}", "url": loopback_server.url(f"/f{i}")} for i in range(8)],
         concurrency=8,
     )
-    started = time.monotonic()
     with Store.open(config.store_path) as store:
         report = run_fetch(config, store=store, clock=clock)
     assert report.ok == 8 and report.new == 16
-    assert time.monotonic() - started < 0.4 * 8 / 2  # far from sequential
+    # far from sequential, counted by the server rather than timed (a loaded machine stays green)
+    assert loopback_server.max_in_flight >= 4
