@@ -7,12 +7,18 @@ from typing import Any
 
 from briefing.model import Briefing
 from briefing.render.i18n import EDITIONS, to_traditional
+from briefing.render.untrusted import neutralise
 
 
 def for_edition(briefing: Briefing, edition: str) -> Briefing:
-    """The briefing as an edition renders it."""
+    """The briefing as an edition renders it, its content of feed origin made inert.
+
+    Every renderer reads the briefing through here (see `briefing.render.untrusted`);
+    the result is `briefing` itself when it is a zh or en edition with nothing to disarm.
+    """
     if edition not in EDITIONS:
         raise ValueError(f"unknown edition {edition!r}: choose from {', '.join(EDITIONS)}")
+    briefing = neutralise(briefing)
     if edition != "zh-Hant":
         return briefing
     data = _convert_texts(briefing.model_dump())

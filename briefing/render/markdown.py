@@ -27,10 +27,16 @@ _FRONT_MATTER_KEYS = ("title", "date", "category", "tags", "seo", "coverImage", 
 
 def render_markdown(briefing: Briefing, edition: str = "zh", *, footer: str | None = None) -> str:
     """The post for an edition. `footer` (raw HTML/Markdown) overrides the briefing's own."""
-    source = briefing.layout.get("source")
-    if edition == "zh" and isinstance(source, dict) and source.get("fingerprint") == source_fingerprint(briefing):
-        return str(source["text"])
     view = for_edition(briefing, edition)
+    source = briefing.layout.get("source")
+    # The kept source of an imported post is reused only while nothing had to be disarmed.
+    if (
+        edition == "zh"
+        and view is briefing
+        and isinstance(source, dict)
+        and source.get("fingerprint") == source_fingerprint(briefing)
+    ):
+        return str(source["text"])
     renderer = _Renderer(view, edition)
     text = renderer.front_matter() + "\n".join(renderer.body_lines())
     footer_text = footer if footer is not None else view.footer
