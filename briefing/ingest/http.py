@@ -27,6 +27,7 @@ import httpx
 
 from briefing.errors import FetchError
 from briefing.http_headers import retry_after_seconds
+from briefing.ingest.addresses import refusal
 from briefing.ingest.settings import IngestSettings
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -90,21 +91,6 @@ def make_client(
     )
 
 
-def _allowed(
-    host: str, ip: ipaddress.IPv4Address | ipaddress.IPv6Address | None, allow: list[str]
-) -> bool:
-    for entry in allow:
-        if entry.lower() == host.lower():
-            return True
-        if ip is not None:
-            try:
-                if ip in ipaddress.ip_network(entry, strict=False):
-                    return True
-            except ValueError:
-                continue
-    return False
-
-
 async def check_address(url: str, allow: list[str], *, resolve: bool = True) -> None:
     """Refuse URLs whose host is, or resolves to, a non-public address."""
     parts = urlsplit(url)
@@ -129,10 +115,9 @@ async def check_address(url: str, allow: list[str], *, resolve: bool = True) -> 
             raise FetchError(f"cannot resolve host: {host}: {exc}") from exc
         addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
     for ip in addresses:
-        if not ip.is_global and not _allowed(host, ip, allow):
-            raise FetchError(
-                f"address not allowed: {host} is {ip}: add it to settings.allow_hosts to fetch it"
-            )
+        reason = refusal(host, ip, allow)
+        if reason:
+            raise FetchError(reason)
 
 
 class _Decoder:

@@ -6,13 +6,14 @@
         feed:  fetch (conditional GET)  -> 304:       state.last_checked = now   "not_modified"
                                         -> 200:       parse in a worker process
         local: read the files in a worker process
-        store.upsert_articles(...)                    # articles first ...
-        store.save_source_state(...)                  # ... then the watermark  "ok"
+        store.save_fetch(state, articles)             # articles, then the watermark,
+                                                      # in one transaction        "ok"
         on FetchError / ParseError / deadline:        error stored on the source  "error"
 
 A source's failure is a value in the report, never an exception; only the store (or a bug
-in the store) stops the run. Because articles are committed before the ETag moves on, a
-crash between the two costs a refetch, never an article.
+in the store) stops the run. A source's articles and its new ETag are committed in one
+transaction, so a crash costs a refetch, never an article, and the ETag never moves past
+articles that are not stored.
 """
 
 from __future__ import annotations
@@ -94,10 +95,11 @@ class _Runner:
         self.check_dns = check_dns
         # held only while talking to a server: parsing must not keep a connection slot
         self.network_slots = network_slots
+        self.states = {s.id: s for s in store.sources()}  # one query, not one per source
 
     def _state(self, source: SourceConfig) -> SourceState:
         location = source.url or source.path or ""
-        state = self.store.source_state(source.id)
+        state = self.states.get(source.id)
         if state is None or state.location != location:
             # a new source, or one that now points elsewhere: its validators are void
             state = SourceState(id=source.id, kind=source.kind, location=location)
@@ -188,9 +190,10 @@ class _Runner:
         etag: str | None,
         last_modified: str | None,
     ) -> SourceResult:
-        new, updated = self.store.upsert_articles(source.id, parsed.articles)
-        # only now may the watermark move on: see the module docstring
-        self.store.save_source_state(self._success(state, now, etag, last_modified))
+        # the watermark moves on with the articles or not at all: see the module docstring
+        new, updated = self.store.save_fetch(
+            self._success(state, now, etag, last_modified), parsed.articles
+        )
         return SourceResult(
             source.id,
             "ok",

@@ -2,6 +2,7 @@
 
     store = Store.open(path)            # creates or migrates; refuses foreign/newer files
     with store:                         # closes on exit
+        store.save_fetch(state, articles)            # articles, then the watermark: (new, updated)
         store.upsert_articles(source_id, articles)   # idempotent: (new, updated)
         store.save_source_state(state)               # only after the articles are in
         store.articles_between(start, end)           # half-open [start, end)
@@ -25,12 +26,12 @@ from typing import Any, ParamSpec, TypeVar
 
 from briefing.article import Article
 from briefing.errors import DatabaseLockedError, StorageError
+from briefing.store.batch import upsert_batch
 from briefing.store.records import (
     HASH_CHANGED_LIMIT,
     RunRecord,
     SourceState,
     article_from_row,
-    article_to_row,
     from_ts,
     to_ts,
 )
@@ -98,7 +99,11 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction; a write inside another one joins it (and its fate)."""
         db = self.db
+        if db.in_transaction:
+            yield db
+            return
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
@@ -145,51 +150,20 @@ class Store:
         one was inferred; after HASH_CHANGED_LIMIT rewrites an article is frozen, so a feed
         with an ad slot or a clock in its body cannot churn the store.
         """
-        new = updated = 0
         with self._write() as db:
-            for article in articles:
-                if article.source_id != source_id:
-                    raise StorageError(
-                        f"article {article.id} belongs to {article.source_id}, not {source_id}"
-                    )
-                old = db.execute(
-                    "SELECT content_hash, update_count, published, date_inferred, first_seen"
-                    " FROM articles WHERE id = ?",
-                    (article.id,),
-                ).fetchone()
-                row = article_to_row(article)
-                if old is None:
-                    cols = ", ".join(row)
-                    marks = ", ".join("?" for _ in row)
-                    db.execute(
-                        f"INSERT INTO articles ({cols}) VALUES ({marks})", tuple(row.values())
-                    )
-                    new += 1
-                    continue
-                old_hash, count, old_published, old_inferred, old_first = old
-                last_seen = max(row["last_seen"], old_first)
-                if old_hash == row["content_hash"] or count >= HASH_CHANGED_LIMIT:
-                    # the text is the same, but today's verdict and a newly readable date count
-                    db.execute(
-                        "UPDATE articles SET last_seen = max(last_seen, ?), rejected = ?,"
-                        " published = coalesce(?, published),"
-                        " date_inferred = (coalesce(?, published) IS NULL) WHERE id = ?",
-                        (last_seen, row["rejected"], row["published"], row["published"],
-                         article.id),
-                    )
-                    continue
-                row["first_seen"] = old_first
-                row["last_seen"] = last_seen
-                row["update_count"] = count + 1
-                if article.date_inferred and old_published is not None:
-                    row["published"], row["date_inferred"] = old_published, old_inferred
-                sets = ", ".join(f"{c} = ?" for c in row if c != "id")
-                db.execute(
-                    f"UPDATE articles SET {sets} WHERE id = ?",
-                    (*[v for c, v in row.items() if c != "id"], article.id),
-                )
-                updated += 1
-        return new, updated
+            return upsert_batch(db, source_id, articles)
+
+    @_guarded
+    def save_fetch(self, state: SourceState, articles: Iterable[Article]) -> tuple[int, int]:
+        """A source's articles and then its watermark, in one transaction: (new, updated).
+
+        Either both are written or neither: a failure writing the watermark takes the
+        articles back with it, so the next run refetches and ends where a clean run would.
+        """
+        with self._write() as db:
+            counts = upsert_batch(db, state.id, articles)
+            self.save_source_state(state)
+        return counts
 
     @_guarded
     def article(self, article_id: str) -> Article | None:

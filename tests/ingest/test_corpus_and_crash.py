@@ -149,9 +149,9 @@ def test_failure_between_articles_and_watermark_costs_a_refetch(
             run_fetch(config, store=store, clock=clock)
         monkeypatch.setattr(Store, "save_source_state", real)
         assert store.source_state("one") is None  # the watermark did not move
-        assert len(store.articles()) == 5  # ... but the articles are safe
+        assert store.articles() == []  # ... and took its articles back with it: nothing half-done
         report = run_fetch(config, store=store, clock=clock)
         assert report.result("one").status == "ok"  # refetched in full, not a 304
-        assert (report.new, report.updated) == (0, 0) and len(store.articles()) == 5
+        assert (report.new, report.updated) == (5, 0) and len(store.articles()) == 5
         assert store.source_state("one").etag == '"e1"'
     assert "if-none-match" not in loopback_server.requests[1].headers
