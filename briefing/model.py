@@ -103,6 +103,7 @@ class Item(_Model):
     title: Text
     url: str | None = None
     time: dt.datetime | None = None
+    time_end: dt.datetime | None = None  # the end of a time range (事件时间：A 至 B)
     key_points: list[Text] = Field(default_factory=list)
     insights: list[Text] = Field(default_factory=list)
     impacts: list[Impact] = Field(default_factory=list)

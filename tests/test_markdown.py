@@ -76,8 +76,9 @@ def test_glitches_are_tolerated_and_nothing_is_dropped() -> None:
     text = (DATA / "posts" / "variants-glitches.md").read_text()
     briefing = import_markdown(text, strict=True)
     fed = briefing.items()[0]
-    assert [p.zh[:3] for p in fed.key_points] == ["议息会", "点阵图", "鲍威尔"]  # mis-indented kept
-    assert fed.layout["unplaced"]["key_points"] == [["会后两年期美债收益率下行6个基点。"]]
+    assert [p.zh[:3] for p in fed.key_points] == ["议息会", "点阵图", "鲍威尔", "会后两"]  # mis-indented kept
+    assert fed.layout["kp_forms"] == ["bullet", "bullet", "bullet", "prose"]  # a paragraph after the list
+    assert "unplaced" not in fed.layout and briefing.layout["import"]["kept_lines"] == []
     chips = briefing.items()[1]
     assert chips.time is None and len(chips.key_points) == 2
     more = briefing.sections[-1]
@@ -103,11 +104,16 @@ def test_impact_lines(line: str, target: str, stance: str, stance_text: str, rea
 
 
 def test_a_post_that_does_not_round_trip_keeps_its_source_until_edited() -> None:
-    text = "---\ntitle: 测试\ndate: 2026-02-05\n---\n# 测试\n\n\n## 中国国内动态\n\n### 条目\n\n- 要点一\n"
+    # Two investment notes with interpretation between them: notes are one block in the model.
+    text = (
+        "---\ntitle: 测试\ndate: 2026-02-05\n---\n# 测试\n\n## 中国国内动态\n\n### 条目\n\n- 要点一\n\n"
+        "> 投资启示：先看量能。\n\n**深度解读：**\n- 解读一\n\n> 投资启示：再看政策。\n"
+    )
     with pytest.raises(ImportFormatError, match="line"):
         import_markdown(text, strict=True)
     briefing = import_markdown(text)
     assert render_markdown(briefing, "zh") == text
+    assert briefing.layout["import"]["source_kept"] is True
     briefing.sections[0].items[0].title = Text(zh="改过的条目")
     assert "### 改过的条目" in render_markdown(briefing, "zh")
 

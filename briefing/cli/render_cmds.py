@@ -117,7 +117,7 @@ def _build_day(day: dt.date, config: Config, fetch_first: bool) -> Briefing:
               help="Time zone of the times written in the post.")
 def import_post(post: Path, output: Path | None, strict: bool, timezone: str) -> None:
     """Read a 经济日报 Markdown post into a briefing JSON file."""
-    from briefing.render.markdown_import import import_markdown
+    from briefing.render.markdown_import import import_markdown, import_summary
 
     text = post.read_text(encoding="utf-8")
     try:
@@ -125,6 +125,7 @@ def import_post(post: Path, output: Path | None, strict: bool, timezone: str) ->
     except BriefingError as exc:
         raise BriefingError(f"cannot import {post}: {exc}") from exc
     _emit(briefing.to_json().encode("utf-8"), output)
+    click.echo(f"imported {post}: {import_summary(briefing)}", err=True)
 
 
 @click.command()

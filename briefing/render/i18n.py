@@ -74,14 +74,29 @@ def to_traditional(text: str) -> str:
 def stance_word(impact: Impact, edition: str) -> str:
     """The stance as written for an edition: the recorded wording, else the default word."""
     lang = content_lang(edition)
+    vocabulary = stance_vocabulary()
     own = getattr(impact.stance_text, lang)
-    if own:
+    if own and _written_stance(own) in (None, impact.stance):
         return own
     other = impact.stance_text.zh if lang == "en" else impact.stance_text.en
-    vocabulary = stance_vocabulary()
-    if other:
+    if own or _written_stance(other) not in (None, impact.stance):
+        return vocabulary.wording(impact.stance, lang)  # the stance was edited: its words follow
+    if other and (vocabulary.lookup(other) is not None or impact.stance == "none"):
         return vocabulary.translate(other, lang)
+    # Wording the vocabulary does not know (明显利多) is written by its normalised stance.
     return vocabulary.wording(impact.stance, lang)
+
+
+def _written_stance(wording: str) -> str | None:
+    """The normalised stance a wording states (利多 → bullish, 明显利空 → bearish), if known."""
+    if not wording:
+        return None
+    vocabulary = stance_vocabulary()
+    word = vocabulary.lookup(wording)
+    if word is None:
+        inside = [w for w in vocabulary.stances if len(w.zh) >= 2 and w.zh in wording]
+        word = max(inside, key=lambda w: len(w.zh)) if inside else None
+    return word.stance if word is not None else None
 
 
 def format_time(moment: dt.datetime, edition: str, timezone: str) -> str:
@@ -90,6 +105,13 @@ def format_time(moment: dt.datetime, edition: str, timezone: str) -> str:
     if edition == "en":
         return babel_format_datetime(local, "MMM d, y, HH:mm", tzinfo=ZoneInfo(timezone), locale="en")
     return local.strftime("%Y-%m-%d %H:%M")
+
+
+def format_day(day: dt.date, edition: str) -> str:
+    """A day without a clock time, as an item's time: 2025-12-09 / Dec 9, 2025."""
+    if edition == "en":
+        return babel_format_date(day, "MMM d, y", locale="en")
+    return day.isoformat()
 
 
 def format_long_date(day: dt.date, edition: str) -> str:

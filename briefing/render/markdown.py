@@ -1,28 +1,50 @@
 """Briefing → 经济日报 Markdown (FORMAT.md), per edition.
 
-The document is a front matter block and a body of *blocks* joined by one blank line:
-the H1, each section heading, each item's heading and its label blocks, the `更多动态`
-list, and the footer. Layout hints recorded by the importer (`layout` fields) let an
-imported post come back byte for byte; without hints the canonical layout applies.
+The body is rendered as a list of `Line`s, each owned by a part of the model (the
+briefing, a section, an item) with a *role* within it (``title``, ``kp.2``,
+``imp_label`` …) and a canonical number of blank lines before it. Layout hints recorded
+by the importer (`layout` fields) change the wording of labels, the form of entries
+(bullets, numbers, paragraphs), the order of blocks and, keyed by role, the blank lines;
+so an imported post comes back byte for byte, and an edit to any field still lands in
+the right place. Without hints (a built briefing, or the en edition) the canonical
+layout applies.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import yaml
 
 from briefing.model import Briefing, Impact, Item, Section, Text
 from briefing.render.editions import for_edition
-from briefing.render.i18n import colon, content_lang, format_time, labels, stance_word
+from briefing.render.i18n import colon, content_lang, format_day, format_time, labels, stance_word
 
 # Canonical label lines for the zh edition; the importer compares against these.
 KEY_POINT_INDENT = "  "
 IMPACT_PREFIX = "对"
 IMPACT_SEP = "。"
+TIME_FORMAT = "{Y}-{m:02d}-{d:02d} {H:02d}:{M:02d}"
+RANGE_SEP = " 至 "
+BLOCKS = ("key_points", "insights", "impacts", "notes")
 _FRONT_MATTER_KEYS = ("title", "date", "category", "tags", "seo", "coverImage", "summary")
+Owner = tuple[int, ...]  # () the briefing, (s,) a section, (s, i) an item
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-blank line of the body and where it comes from."""
+
+    text: str
+    owner: Owner
+    role: str
+    gap: int  # blank lines before it in the canonical layout
 
 
 def render_markdown(briefing: Briefing, edition: str = "zh", *, footer: str | None = None) -> str:
@@ -38,17 +60,49 @@ def render_markdown(briefing: Briefing, edition: str = "zh", *, footer: str | No
     ):
         return str(source["text"])
     renderer = _Renderer(view, edition)
-    text = renderer.front_matter() + "\n".join(renderer.body_lines())
+    body = join_lines(view, renderer.body_lines(), hinted=renderer.hinted)
     footer_text = footer if footer is not None else view.footer
     if footer_text is not None:
-        return text + "\n\n---\n\n" + footer_text
-    return text + "\n"
+        sep = renderer.hint(view.layout, "footer_sep", "\n\n---\n\n")
+        return renderer.front_matter() + body + str(sep) + footer_text
+    return renderer.front_matter() + body + str(renderer.hint(view.layout, "tail", "\n"))
+
+
+def body_lines(briefing: Briefing, edition: str = "zh") -> list[Line]:
+    """The body's lines with their owners and roles (the importer aligns a post with them)."""
+    return _Renderer(for_edition(briefing, edition), edition).body_lines()
+
+
+def owner_layout(briefing: Briefing, owner: Owner) -> dict[str, Any]:
+    """The layout dict of the model part a line belongs to."""
+    if not owner:
+        return briefing.layout
+    section = briefing.sections[owner[0]]
+    if len(owner) == 1:
+        return section.layout
+    return section.items[owner[1]].layout
+
+
+def join_lines(briefing: Briefing, lines: list[Line], *, hinted: bool) -> str:
+    """Lines joined with their blank lines: the canonical count or the recorded one."""
+    out: list[str] = []
+    for line in lines:
+        gap: Any = line.gap
+        if hinted:
+            gap = owner_layout(briefing, line.owner).get("gaps", {}).get(line.role, line.gap)
+        if not out and line.gap == 0 and gap == 0:
+            out.append(line.text)
+            continue
+        blanks = [""] * gap if isinstance(gap, int) else [str(b) for b in gap]
+        out.extend(blanks)
+        out.append(line.text)
+    return "\n".join(out)
 
 
 def source_fingerprint(briefing: Briefing) -> str:
     """A digest of the content, without the kept source: the source is reused while it matches."""
     data = briefing.model_dump(mode="json")
-    data["layout"] = {k: v for k, v in data["layout"].items() if k != "source"}
+    data["layout"] = {k: v for k, v in data["layout"].items() if k not in ("source", "import")}
     blob = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
@@ -117,6 +171,12 @@ def canonical_front_matter(values: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def format_time_as(moment: dt.datetime, template: str, timezone: str) -> str:
+    """A time in the briefing's zone written with a template recorded by the importer."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return template.format(Y=local.year, m=local.month, d=local.day, H=local.hour, M=local.minute, S=local.second)
+
+
 class _Renderer:
     def __init__(self, briefing: Briefing, edition: str) -> None:
         self.briefing = briefing
@@ -135,7 +195,7 @@ class _Renderer:
             return f"{self.words['untranslated_md']}{text}"
         return text
 
-    def hint(self, layout: dict[str, object], key: str, default: object) -> object:
+    def hint(self, layout: dict[str, Any], key: str, default: Any) -> Any:
         return layout.get(key, default) if self.hinted else default
 
     # -- document -----------------------------------------------------------
@@ -146,117 +206,197 @@ class _Renderer:
             return str(raw["text"])
         return canonical_front_matter(values)
 
-    def body_lines(self) -> list[str]:
-        blocks: list[list[str]] = []
-        title_line = self.hint(self.briefing.layout, "h1", None)
+    def body_lines(self) -> list[Line]:
+        lines: list[Line] = []
+        layout = self.briefing.layout
+        title_line = self.hint(layout, "h1", None)
         if title_line is None:
             title_line = f"# {self.text(self.briefing.title)}"
         if title_line != "":
-            blocks.append([str(title_line)])
-        blocks.extend(self.unplaced(self.briefing.layout, "preamble"))
-        for section in self.briefing.sections:
-            if section.items or section.layout.get("unplaced"):  # an empty section is left out
-                blocks.extend(self.section_blocks(section))
-        lines: list[str] = []
-        for block in blocks:
-            if lines:
-                lines.append("")
-            lines.extend(block)
+            lines.append(Line(str(title_line), (), "h1", 0))
+        lines += self.unplaced(layout, "preamble", ())
+        for s, section in enumerate(self.briefing.sections):
+            if section.items or self.hint(section.layout, "unplaced", None):  # an empty section is left out
+                lines += self.section_lines(section, (s,))
+        if lines and lines[0].gap:
+            lines[0] = Line(lines[0].text, lines[0].owner, lines[0].role, 0)
         return lines
 
-    def section_blocks(self, section: Section) -> list[list[str]]:
-        heading = self.hint(section.layout, "heading", None) or f"## {self.text(section.title)}"
-        blocks: list[list[str]] = [[str(heading)]]
+    def section_lines(self, section: Section, owner: Owner) -> list[Line]:
+        lines: list[Line] = []
+        heading = self.hint(section.layout, "heading", None)
+        title = self.text(section.title)
+        if heading is None:
+            heading = f"## {title}" if title else ""
+        if heading:
+            lines.append(Line(str(heading), owner, "heading", 1))
+        lines += self.unplaced(section.layout, "start", owner)
         if section.brief:
-            bullets = [self.brief_line(item) for item in section.items]
-            if bullets:
-                blocks.append(bullets)
-            blocks.extend(self.unplaced(section.layout))
-            return blocks
-        for item in section.items:
-            blocks.extend(self.item_blocks(item))
-        blocks.extend(self.unplaced(section.layout))
-        return blocks
-
-    def brief_line(self, item: Item) -> str:
-        return f"- {self.linked_title(item)}"
+            for i, item in enumerate(section.items):
+                lines.append(Line(f"- {self.linked_title(item)}", (*owner, i), "title", 0 if i else 1))
+        else:
+            for i, item in enumerate(section.items):
+                lines += self.item_lines(item, (*owner, i))
+        lines += self.unplaced(section.layout, "end", owner)
+        return lines
 
     def linked_title(self, item: Item) -> str:
         title = self.text(item.title)
         return f"[{title}]({item.url})" if item.url else title
 
-    # -- items --------------------------------------------------------------
-    def item_blocks(self, item: Item) -> list[list[str]]:
-        layout = item.layout
-        blocks: list[list[str]] = [[f"### {self.linked_title(item)}"]]
-        head: list[str] = []
-        if item.time is not None:
-            prefix = self.hint(layout, "time_prefix", f"- **{self.words['time']}{self.colon}** ")
-            when = format_time(item.time, self.edition, self.briefing.timezone)
-            head.append(f"{prefix}{when}{self.hint(layout, 'time_suffix', '')}")
-        label_lines: list[str] = []
-        points: list[str] = []
-        if item.key_points:
-            label = self.hint(layout, "key_points_label", f"- **{self.words['key_points']}{self.colon}**")
-            indent = str(self.hint(layout, "key_point_indent", KEY_POINT_INDENT))
-            odd = self.hint(layout, "key_point_indents", {})
-            assert isinstance(odd, dict)
-            label_lines = [str(label)] if label else []
-            points = [
-                f"{odd.get(str(i), indent)}- {self.text(point)}"
-                for i, point in enumerate(item.key_points)
-            ]
-        if self.hint(layout, "key_points_gap", False):
-            label_block, points = label_lines, points
-        else:
-            label_block, points = label_lines + points, []
-        after_time = self.unplaced(layout, "time")  # text kept from between title/time and points
-        if head and label_block and not after_time and self.hint(layout, "key_points_joined", True):
-            head, label_block = head + label_block, []
-        blocks.extend(block for block in (head, *after_time, label_block, points) if block)
-        blocks.extend(self.unplaced(layout, "key_points"))
-        if item.insights:
-            label = self.hint(layout, "insights_label", f"**{self.words['insights']}{self.colon}**")
-            bullets = [f"- {self.text(point)}" for point in item.insights]
-            blocks.extend(self.labelled(layout, "insights", str(label), bullets))
-        blocks.extend(self.unplaced(layout, "insights"))
-        if item.impacts:
-            label = self.hint(layout, "impacts_label", f"**{self.words['impact']}{self.colon}**")
-            bullets = [self.impact_line(impact) for impact in item.impacts]
-            blocks.extend(self.labelled(layout, "impacts", str(label), bullets))
-        blocks.extend(self.unplaced(layout, "impacts"))
-        return blocks
-
-    def labelled(self, layout: dict[str, object], name: str, label: str, bullets: list[str]) -> list[list[str]]:
-        """A label and its bullets: one block, or two when the label is a heading."""
-        if self.hint(layout, f"{name}_gap", False):
-            return [[label], bullets]
-        return [[label, *bullets]]
-
-    def unplaced(self, layout: dict[str, object], after: str = "end") -> list[list[str]]:
+    def unplaced(self, layout: dict[str, Any], slot: str, owner: Owner) -> list[Line]:
         """Lines the importer could not place, kept verbatim where they stood."""
-        extra = layout.get("unplaced", {})
-        assert isinstance(extra, dict)
-        return [list(block) for block in extra.get(after, [])]
+        extra = self.hint(layout, "unplaced", {})
+        lines: list[Line] = []
+        for b, block in enumerate(extra.get(slot, [])):
+            lines += [Line(str(text), owner, f"un.{slot}.{b}.{j}", 0 if j else 1) for j, text in enumerate(block)]
+        return lines
 
-    def impact_line(self, impact: Impact) -> str:
+    # -- items --------------------------------------------------------------
+    def item_lines(self, item: Item, owner: Owner) -> list[Line]:
+        layout = item.layout
+        level = int(self.hint(layout, "level", 3))
+        lines = [Line(f"{'#' * level} {self.linked_title(item)}", owner, "title", 1)]
+        if item.time is not None:
+            lines.append(Line(self.time_line(item), owner, "time", 1))
+        lines += self.unplaced(layout, "time", owner)
+        order = self.hint(layout, "order", list(BLOCKS))
+        for name in order:
+            block = self.block_lines(item, name, owner, joined=bool(lines[-1].role == "time"))
+            lines += block
+            lines += self.unplaced(layout, name, owner)
+        return lines
+
+    def time_line(self, item: Item) -> str:
+        assert item.time is not None
+        layout = item.layout
+        prefix = self.hint(layout, "time_prefix", f"- **{self.words['time']}{self.colon}** ")
+        template = self.hint(layout, "time_format", None)
+        # A post that gives only a day (事件时间：2025-12-09) gets no clock time in any edition.
+        day_only = "{H" not in str(layout.get("time_format", "{H"))
+        when = self.when(item.time, template, day_only)
+        if item.time_end is not None:
+            end_template = self.hint(layout, "time_end_format", template)
+            written = layout.get("time_end_format", layout.get("time_format", "{H"))
+            end = self.when(item.time_end, end_template, "{H" not in str(written))
+            when += str(self.hint(layout, "time_range_sep", RANGE_SEP if self.edition != "en" else " – ")) + end
+        return f"{prefix}{when}{self.hint(layout, 'time_suffix', '')}"
+
+    def when(self, moment: dt.datetime, template: str | None, day_only: bool) -> str:
+        zone = self.briefing.timezone
+        if template:
+            return format_time_as(moment, template, zone)
+        if day_only:
+            return format_day(moment.astimezone(ZoneInfo(zone)).date(), self.edition)
+        return format_time(moment, self.edition, zone)
+
+    def entries(self, item: Item, name: str) -> list[str]:
+        """The texts of one block's entries as the post writes them."""
+        if name == "key_points":
+            return [self.text(p) for p in item.key_points]
+        if name == "insights":
+            return [self.text(p) for p in item.insights]
+        if name == "impacts":
+            return [self.impact_text(i) for i in item.impacts if not self.standalone(i)]
+        return [self.note_text(i) for i in item.impacts if self.standalone(i)]
+
+    def standalone(self, impact: Impact) -> bool:
+        """A note written outside the impact block (a blockquote, a bold label)."""
+        return self.hinted and impact.kind == "note" and bool(impact.layout.get("standalone"))
+
+    def block_lines(self, item: Item, name: str, owner: Owner, *, joined: bool) -> list[Line]:
+        layout = item.layout
+        texts = self.entries(item, name)
+        if name == "notes":  # each note carries its own label
+            return [Line(text, owner, f"note.{i}", 1) for i, text in enumerate(texts)]
+        short = {"key_points": "kp", "insights": "ins", "impacts": "imp"}[name]
+        if not texts and not self.hint(layout, f"{short}_empty", False):
+            return []
+        label = self.hint(layout, f"{short}_label", self.canonical_label(name))
+        lines: list[Line] = []
+        inline = self.hint(layout, f"{short}_inline", None)
+        if label and inline is not None and texts:
+            lines.append(Line(f"{label}{inline}{texts[0]}", owner, f"{short}.0", 1))
+        elif label:
+            gap = 0 if (joined and name == "key_points" and label.startswith("- ")) else 1
+            lines.append(Line(str(label), owner, f"{short}_label", gap))
+        default_indent = KEY_POINT_INDENT if name == "key_points" and str(label).startswith("- ") else ""
+        indent = str(self.hint(layout, f"{short}_indent", default_indent))
+        indents = self.hint(layout, f"{short}_indents", {})
+        forms = self.hint(layout, f"{short}_forms", [])
+        form = self.hint(layout, f"{short}_form", "bullet")
+        numbers = self.hint(layout, f"{short}_numbers", None)
+        numsep = str(self.hint(layout, f"{short}_numsep", ". "))
+        marker = str(self.hint(layout, f"{short}_marker", "-"))
+        sublabels = self.hint(layout, f"{short}_sublabels", {})
+        previous_prose = not label or (inline is not None)
+        for i, text in enumerate(texts):
+            if str(i) in sublabels:
+                lines.append(Line(str(sublabels[str(i)]), owner, f"{short}_sub.{i}", 1))
+                previous_prose = False
+            if i == 0 and inline is not None and label:
+                continue
+            # A mixed block lists each entry's form; an entry added later takes the last one's.
+            own_form = (forms[i] if i < len(forms) else forms[-1]) if forms else form
+            if name == "impacts" and self.hinted and self.paragraph_impact(item, i):
+                own_form = "prose"
+            pad = str(indents.get(str(i), indent if own_form != "prose" else ""))
+            if own_form == "prose":
+                lines.append(Line(f"{pad}{text}", owner, f"{short}.{i}", 1))
+                previous_prose = True
+                continue
+            if own_form == "numbered":
+                number = numbers[i] if isinstance(numbers, list) and i < len(numbers) else str(i + 1)
+                lines.append(Line(f"{pad}{number}{numsep}{text}", owner, f"{short}.{i}", 1 if previous_prose else 0))
+            else:
+                lines.append(Line(f"{pad}{marker} {text}", owner, f"{short}.{i}", 1 if previous_prose else 0))
+            previous_prose = False
+        if str(len(texts)) in sublabels:
+            lines.append(Line(str(sublabels[str(len(texts))]), owner, f"{short}_sub.{len(texts)}", 1))
+        return lines
+
+    def paragraph_impact(self, item: Item, index: int) -> bool:
+        """Whether the index-th entry of the impact block is a paragraph, not a bullet."""
+        inside = [i for i in item.impacts if not self.standalone(i)]
+        return index < len(inside) and bool(inside[index].layout.get("para"))
+
+    def canonical_label(self, name: str) -> str:
+        word = {"key_points": "key_points", "insights": "insights", "impacts": "impact"}[name]
+        label = f"**{self.words[word]}{self.colon}**"
+        return f"- {label}" if name == "key_points" else label
+
+    def note_text(self, impact: Impact) -> str:
+        head = str(impact.layout.get("head", "{target}："))
+        before, _, after = head.partition("{target}")
+        return f"{before}{self.text(impact.target)}{after}{self.text(impact.reason)}"
+
+    def impact_text(self, impact: Impact) -> str:
+        """One line of the impact block, without its bullet."""
         target = self.text(impact.target)
         reason = self.text(impact.reason)
         layout = impact.layout
         if impact.kind == "note":
             if not target:
-                return f"- {reason}"
+                return reason
+            if self.hinted and "head" in layout:
+                return self.note_text(impact)
             sep = ": " if self.edition == "en" else self.hint(layout, "colon", self.colon)
-            return f"- {target}{sep}{reason}"
+            return f"{target}{sep}{reason}"
         stance = stance_word(impact, self.edition)
-        if self.hint(layout, "form", "colon") == "paren":
-            return f"- {target}（{stance}）{reason}"
+        form = self.hint(layout, "form", "colon")
+        if form == "paren":
+            return f"{target}（{stance}）{reason}"
         if self.edition == "en":
             sep = ". " if stance and reason else ""
-            return f"- {target}: {stance}{sep}{reason}"
+            return f"{target}: {stance}{sep}{reason}"
         prefix = self.hint(layout, "prefix", self.words["impact_target"].replace("{target}", ""))
         head = f"{prefix}{target}"
-        if self.hint(layout, "form", "colon") == "bold":
+        if form == "bold":
             head = f"**{head}**"
+        elif form == "bold_colon":
+            head = f"**{head}{self.hint(layout, 'colon', self.colon)}**"
         sep = self.hint(layout, "sep", IMPACT_SEP if stance and reason else "")
-        return f"- {head}{self.colon}{stance}{sep}{reason}"
+        after = self.hint(layout, "after_colon", "")
+        if form == "bold_colon":
+            return f"{head}{after}{stance}{sep}{reason}"
+        return f"{head}{self.hint(layout, 'colon', self.colon)}{after}{stance}{sep}{reason}"
