@@ -24,11 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
+# ``volatile`` is 震荡: the market moved both ways (a fall, then a rebound) or the signals
+# pull both ways with force; ``neutral`` is 中性: no net effect expected.
 Stance = Literal[
-    "bullish", "lean_bullish", "neutral", "lean_bearish", "bearish", "hawkish", "dovish", "none"
+    "bullish", "lean_bullish", "neutral", "lean_bearish", "bearish", "hawkish", "dovish",
+    "volatile", "none",
 ]
 STANCES: tuple[Stance, ...] = (
-    "bullish", "lean_bullish", "neutral", "lean_bearish", "bearish", "hawkish", "dovish", "none"
+    "bullish", "lean_bullish", "neutral", "lean_bearish", "bearish", "hawkish", "dovish",
+    "volatile", "none",
 )
 Horizon = Literal["short", "long"]
 
@@ -84,6 +88,11 @@ class Impact(_Model):
     (短期利空, 中性偏鸽, Neutral-to-bullish …) so nothing is lost. A line without any
     stance word has stance ``none`` and empty `stance_text`. A ``note`` is a line such
     as ``投资启示：…`` standing in the impact block: `target` holds its label.
+
+    `rule` and `evidence` say why the tag exists: the id of the knowledge rule that fired
+    (``events.yaml`` ``fed_policy.ease``, or ``move.down`` for a move the text reports)
+    and the sentence of the sources that triggered it. Both are empty for tags written
+    by hand or by the LLM analyst.
     """
 
     kind: Literal["impact", "note"] = "impact"
@@ -93,6 +102,8 @@ class Impact(_Model):
     horizon: Horizon | None = None
     stance_text: Text = Field(default_factory=Text)
     reason: Text = Field(default_factory=Text)
+    rule: str | None = None
+    evidence: Text = Field(default_factory=Text)
     layout: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -106,6 +117,10 @@ class Item(_Model):
     time_end: dt.datetime | None = None  # the end of a time range (事件时间：A 至 B)
     key_points: list[Text] = Field(default_factory=list)
     insights: list[Text] = Field(default_factory=list)
+    # What each insight rests on, in step with `insights`: ``rule:<event.outcome>`` (a
+    # template of events.yaml), ``source:<article id>`` (a fact of that article), ``story``
+    # (the story's sources and history), ``llm`` or ``edit``. Empty when nobody recorded it.
+    insight_basis: list[str] = Field(default_factory=list)
     impacts: list[Impact] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     follow_up: bool = False
@@ -137,6 +152,9 @@ class Briefing(_Model):
     sections: list[Section] = Field(default_factory=list)
     footer: str | None = None
     degraded: list[str] = Field(default_factory=list)
+    # Findings for an editor that do not degrade the day (an LLM tag that contradicts a
+    # rule of the offline reasoner), shown in the build report.
+    review: list[str] = Field(default_factory=list)
     layout: dict[str, Any] = Field(default_factory=dict)
 
     def items(self) -> list[Item]:

@@ -330,8 +330,22 @@ def _rewrite(item: Item, edit: ItemEdit, zone: ZoneInfo) -> Item:
     key_points = _texts(item.key_points, edit.key_points) + [t.new() for t in edit.add_key_points]
     insights = _texts(item.insights, edit.insights) + [t.new() for t in edit.add_insights]
     impacts = _impacts(item.impacts, edit.impacts) + [_impact(i, None) for i in edit.add_impacts]
-    update.update(key_points=key_points, insights=insights, impacts=impacts)
+    update.update(key_points=key_points, insights=insights, impacts=impacts,
+                  insight_basis=_basis(item, edit, len(insights)))
     return item.model_copy(update=update)
+
+
+def _basis(item: Item, edit: ItemEdit, count: int) -> list[str]:
+    """The insights' basis after an edit: what an editor wrote rests on the edit."""
+    if not item.insight_basis:
+        return []
+    if isinstance(edit.insights, list):
+        return ["edit"] * count
+    basis = list(item.insight_basis)
+    for n in edit.insights or {}:
+        if 1 <= n <= len(basis):
+            basis[n - 1] = "edit"
+    return (basis + ["edit"] * count)[:count]
 
 
 def _texts(old: list[Text], edit: list[TextEdit] | dict[int, TextEdit] | None) -> list[Text]:

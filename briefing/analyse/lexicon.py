@@ -80,6 +80,7 @@ class _EntitiesFile(_Entry):
 
 class _AssetsFile(_Entry):
     assets: tuple[Asset, ...]
+    not_assets: Bilingual = Field(default_factory=Bilingual)
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,20 @@ class TermMatcher:
     """Finds the terms of a vocabulary in a text: longest match, left to right.
 
     Chinese terms match anywhere; terms with Latin letters match only as whole words,
-    case-insensitively, except `exact` terms (acronyms such as "US", "Fed").
+    case-insensitively, except `exact` terms (acronyms such as "US", "Fed"). `blockers`
+    are words that contain a term but mean something else (黄金周 is not 黄金): they are
+    matched like terms, so a blocker that starts first or runs longer wins, and never
+    reported.
     """
 
-    def __init__(self, terms: dict[str, str], exact: dict[str, str] | None = None) -> None:
-        self._folded = {t.casefold(): k for t, k in terms.items() if t}
+    _BLOCKED = "\0blocked"
+
+    def __init__(
+        self, terms: dict[str, str], exact: dict[str, str] | None = None,
+        blockers: Iterable[str] = (),
+    ) -> None:
+        self._folded = {b.casefold(): self._BLOCKED for b in blockers if b}
+        self._folded.update({t.casefold(): k for t, k in terms.items() if t})
         self._exact = dict(exact or {})
         parts = []
         cjk = [t for t in self._folded if not re.search(f"[{_WORD}]", t)]
@@ -137,7 +147,7 @@ class TermMatcher:
         for m in self._regex.finditer(text):
             word = m.group(0)
             key = self._exact.get(word) or self._folded.get(word.casefold())
-            if key is not None:
+            if key is not None and key != self._BLOCKED:
                 yield Match(m.start(), m.end(), key, word)
 
     def keys(self, text: str) -> list[str]:
@@ -202,7 +212,9 @@ def lexicon() -> Lexicon:
         stance_cues=stance,
         section_cues=sections,
         entity_matcher=TermMatcher(entity_terms, entity_exact),
-        asset_matcher=TermMatcher(asset_terms, asset_exact),
+        asset_matcher=TermMatcher(
+            asset_terms, asset_exact, (*assets.not_assets.zh, *assets.not_assets.en)
+        ),
         cue_matcher=TermMatcher(cue_terms),
         ignore_matcher=TermMatcher(ignore_terms),
         section_matcher=TermMatcher(section_terms),

@@ -62,6 +62,8 @@ def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: P
             click.echo(str(path))
     if briefing.degraded:
         click.echo(f"warning: degraded briefing: {'; '.join(briefing.degraded)}", err=True)
+    for line in briefing.review:  # an LLM tag that contradicts a rule of the reasoner
+        click.echo(f"review: {line}", err=True)
 
 
 def _output_folder(out: Path | None, config: Config) -> Path:

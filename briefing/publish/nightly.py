@@ -320,6 +320,7 @@ def _briefing_facts(briefing: Briefing, config: Any) -> dict[str, Any]:
         "stories": len(briefing.items()),
         "sections": {s.key: len(s.items) for s in briefing.sections},
         "degraded": degraded,
+        "review": list(briefing.review),
         "llm": {"used": llm and not any("llm" in d for d in degraded), "degraded": any("llm" in d for d in degraded)},
     }
 
@@ -333,6 +334,8 @@ def _summary(day: dt.date, manifest: dict[str, Any], published: bool) -> str:
     parts.append("published" if published else "site unchanged")
     if b.get("degraded"):
         parts.append("degraded: " + ", ".join(b["degraded"]))
+    if b.get("review"):
+        parts.append(f"{len(b['review'])} tag(s) for review (see the manifest)")
     elapsed = sum(v for k, v in manifest["timings"].items() if k != "total")  # total comes later
     parts.append(f"{elapsed:.1f}s")
     return "; ".join(parts)

@@ -70,6 +70,7 @@ class ImpactView:
     stance_label: str
     reason: Field
     horizon: str | None
+    basis: str = ""  # the rule and evidence sentence behind the tag (a hover title)
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,17 @@ class _Builder:
             stance_label=self.stance_label(impact) if impact.kind == "impact" else "",
             reason=self.text(impact.reason),
             horizon=impact.horizon,
+            basis=self.basis(impact),
         )
+
+    def basis(self, impact: Impact) -> str:
+        """'Rule fed_policy.ease; evidence: …' for a tag the reasoner wrote, else ''."""
+        if not impact.rule:
+            return ""
+        evidence = self.plain(impact.evidence)
+        if self.edition == "zh-Hant":
+            evidence = to_traditional(evidence)
+        return self.labels["impact_basis"].format(rule=impact.rule, evidence=evidence)
 
     def item(self, item: Item, timezone: str) -> ItemView:
         return ItemView(

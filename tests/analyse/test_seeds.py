@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from briefing.analyse import analyse_day
+from briefing.analyse.reasoner.knowledge import event_book
 from briefing.config import Config
-from briefing.model import Briefing
+from briefing.model import Briefing, Item
 
 from .helpers import SEEDS, SHANGHAI, read_local
 
@@ -52,7 +53,7 @@ def test_seed_gives_one_item_in_the_right_section(prefix: str) -> None:
     assert section.key == CASES[prefix][1]
     item = items[0]
     assert 2 <= len(item.key_points) <= 6
-    assert item.insights == []  # the rules analyst writes no filler
+    assert_nothing_invented(item, text)
     for point in item.key_points:
         assert point.zh and not point.en
         # every key point is the article's own words (trimmed at a clause boundary)
@@ -90,6 +91,34 @@ def test_seed_impact_has_evidence_in_text(prefix: str) -> None:
     impact = impacts[target]
     assert impact.stance in stances
     assert impact.stance_text.zh and impact.stance_text.en
-    assert impact.reason.zh.rstrip("…") in text
     for other in impacts.values():  # every tag, not just the expected one, has its evidence
-        assert other.reason.zh.rstrip("…") in text
+        assert other.rule
+        assert re.sub(r"\s+", "", other.evidence.zh.rstrip("…")) in text
+        if other.rule.startswith("move."):  # the target's own words, one fragment per move
+            for fragment in other.reason.zh.split("；"):
+                assert re.sub(r"\s+", "", fragment.rstrip("…")) in text
+        elif other.rule == "mixed":  # 多空交织：{a rule's line}；但{another's}
+            up, down = other.reason.zh.removeprefix("多空交织：").split("；但")
+            assert {up, down} <= rule_lines()
+        else:
+            assert other.reason.zh in rule_lines()
+
+
+def rule_lines() -> set[str]:
+    book = event_book()
+    return {r.zh for e in book.events.values() for o in e.outcomes.values() for r in o.impacts}
+
+
+def assert_nothing_invented(item: Item, text: str) -> None:
+    """Every insight is a rule's template, the story's own context, or a source's words."""
+    assert len(item.insight_basis) == len(item.insights)
+    for insight, basis in zip(item.insights, item.insight_basis, strict=True):
+        if basis.startswith("rule:"):
+            event, outcome = basis[5:].split(".")
+            assert insight.zh == event_book().rule(event, outcome).insight.zh
+        elif basis.startswith("source:"):
+            quoted = insight.zh.split("：", 1)[1].rstrip("…")
+            for part in re.split(r"[，]", quoted):  # 幅度：实际X，预期Y quotes two figures
+                assert re.sub(r"^(实际|预期|前值)", "", re.sub(r"\s+", "", part)) in text
+        else:
+            assert basis == "story"

@@ -37,6 +37,7 @@ from briefing.analyse.llm.schema import (
     parse_headline_answer,
     parse_story_answer,
 )
+from briefing.analyse.reasoner.check import contradictions
 from briefing.errors import ConfigError
 from briefing.knowledge import stance_vocabulary
 from briefing.model import Impact, Item, Text
@@ -230,6 +231,12 @@ class LLMAnalyst:
         self.prompts = prompts or PromptSet()
         self._prepared: dict[tuple[str, bool], Checked | str] = {}
         self._degraded: list[str] = []
+        self._review: list[str] = []
+
+    @property
+    def review(self) -> list[str]:
+        """The model's tags that contradict a rule of the offline reasoner (for an editor)."""
+        return list(self._review)
 
     @property
     def degraded(self) -> list[str]:
@@ -276,7 +283,9 @@ class LLMAnalyst:
             self._degraded.append(f"llm: story {story.id}: {result}")
             return base
         assert isinstance(result, CheckedStory)
-        return _merge(base, result, brief)
+        item = _merge(base, result, brief)
+        self._review.extend(contradictions(base, item))
+        return item
 
     def write_headline(self, items: list[Item]) -> Headline:
         base = self.fallback.write_headline(items)
@@ -370,6 +379,7 @@ def _merge(base: Item, answer: CheckedStory, brief: bool) -> Item:
     if not brief:
         update["key_points"] = [Text(zh=zh, en=en) for zh, en in answer.key_points]
         update["insights"] = [Text(zh=zh, en=en) for zh, en in answer.insights]
+        update["insight_basis"] = ["llm"] * len(answer.insights)
         update["impacts"] = [
             Impact(
                 target=Text(zh=i.target.zh, en=i.target.en),

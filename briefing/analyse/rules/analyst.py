@@ -1,7 +1,8 @@
 """The rules analyst: offline, deterministic, never invents.
 
-Titles, key points and impacts all come from the story's own articles; the
-interpretation (深度解读 & 洞察) is left empty rather than filled with generic text.
+Titles and key points come from the story's own articles; impacts and the
+interpretation (深度解读 & 洞察) from the reasoner (`briefing.analyse.reasoner`), whose
+every tag and line names the rule or the source fact behind it.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ import re
 
 from briefing.analyse.base import Headline, Story
 from briefing.analyse.lexicon import Lexicon, lexicon
+from briefing.analyse.reasoner import find_impacts, read_story
+from briefing.analyse.reasoner.interpret import interpret
+from briefing.analyse.reasoner.knowledge import event_book
 from briefing.analyse.rules.headline import write_headline
-from briefing.analyse.rules.impacts import find_impacts
 from briefing.analyse.rules.keypoints import article_sentences, key_points
 from briefing.analyse.settings import AnalysisSettings
 from briefing.analyse.text import clean_title, is_chinese, trim
@@ -67,6 +70,7 @@ class RulesAnalyst:
         self.tz = zone(timezone)
         self.lex = lex or lexicon()
         self.vocabulary = stance_vocabulary()
+        self.book = event_book()
 
     @property
     def degraded(self) -> list[str]:
@@ -87,7 +91,11 @@ class RulesAnalyst:
         if brief:
             return item
         item.key_points = key_points(story, self.lex, self.settings.max_key_points)
-        item.impacts = find_impacts(story, self.lex, self.vocabulary)
+        analysis = read_story(story, self.lex, self.book)
+        item.impacts = find_impacts(analysis, self.lex, self.vocabulary)
+        insights = interpret(story, analysis, self.book)
+        item.insights = [i.text for i in insights]
+        item.insight_basis = [i.basis for i in insights]
         return item
 
     def write_headline(self, items: list[Item]) -> Headline:

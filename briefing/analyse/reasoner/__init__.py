@@ -1,0 +1,80 @@
+"""The offline market-impact reasoner: impact tags and an interpretation, each traceable.
+
+    story ─▶ read every sentence (detect)        moves reported, event rules fired
+          ─▶ signals per asset → verdicts (impacts)  tag: target, stance, horizon, reason,
+                                                       rule id, evidence sentence
+          ─▶ insights (interpret)                 causal chain from the rules that fired,
+                                                  story context, magnitudes, what to watch
+
+Knowledge lives in `briefing/data/events.yaml` (events → assets), `assets.yaml` and
+`stance_cues.yaml`; nothing here is specific to one event. The LLM analyst's tags are
+checked against the same rules (`check.contradictions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefing.analyse.base import Story
+from briefing.analyse.lexicon import Lexicon
+from briefing.analyse.reasoner.detect import Reading, read_sentence
+from briefing.analyse.reasoner.impacts import (
+    MAX_IMPACTS,
+    Signal,
+    Verdict,
+    distinct_reasons,
+    move_signals,
+    rule_signals,
+    story_sector,
+    to_impact,
+    verdicts,
+)
+from briefing.analyse.reasoner.knowledge import EventBook, event_book
+from briefing.analyse.text import clean_title, is_chinese
+from briefing.knowledge import StanceVocabulary
+from briefing.model import Impact
+
+MAX_ARTICLES = 10  # the evidence of a big story is in its first reports
+TITLE = 10**6  # a title's position: after the body's sentences in reading order
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the reasoner concluded about one story."""
+
+    readings: tuple[tuple[tuple[int, int], Reading], ...]
+    signals: tuple[Signal, ...]
+    verdicts: tuple[Verdict, ...]
+    sector: str | None
+
+
+def read_story(story: Story, lex: Lexicon, book: EventBook | None = None) -> Analysis:
+    """Read the story's first articles sentence by sentence and weigh what they say."""
+    # imported here: the rules analyst imports this package, and keypoints sits beside it
+    from briefing.analyse.rules.keypoints import article_sentences  # cached per article
+
+    book = book or event_book()
+    sector = story_sector(story, book, MAX_ARTICLES)
+    readings: list[tuple[tuple[int, int], Reading]] = []
+    for n, article in enumerate(story.articles[:MAX_ARTICLES]):
+        zh = is_chinese(article.lang)
+        title = clean_title(article.title_norm) if article.title_norm else ""
+        for pos, sentence in enumerate(article_sentences(article)):
+            readings.append(((n, pos), read_sentence(sentence, zh, title, lex, book)))
+        if title:
+            readings.append(((n, TITLE), read_sentence(title, zh, title, lex, book)))
+    signals: list[Signal] = []
+    for order, reading in readings:
+        signals.extend(move_signals(reading, order, lex))
+        signals.extend(rule_signals(reading, order, sector, book))
+    return Analysis(tuple(readings), tuple(signals), tuple(verdicts(signals)), sector)
+
+
+def find_impacts(analysis: Analysis, lex: Lexicon, vocabulary: StanceVocabulary,
+                 limit: int = MAX_IMPACTS) -> list[Impact]:
+    """The story's impact tags, strongest first, at most `limit`, reasons all distinct."""
+    impacts = [to_impact(v, lex, vocabulary) for v in analysis.verdicts[:limit]]
+    return distinct_reasons(impacts)
+
+
+__all__ = ["Analysis", "find_impacts", "read_story"]

@@ -1,0 +1,157 @@
+"""The interpretation (深度解读 & 洞察) offline: two to four bullets, nothing invented.
+
+Each bullet is a rule's template or a fact of the sources, and says which:
+
+    chain      the `insight` of the outcomes that fired most      basis  rule:<event.outcome>
+    magnitude  a figure against the forecast or prior the source   basis  source:<article id>
+               names (实际2.2万，预期4.8万), or a record it states
+    context    first report or a running story, how many sources   basis  story
+    watch      a sentence of the sources naming a coming date      basis  source:<article id>
+
+The basis list runs parallel to the insights (`Item.insight_basis`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from briefing.analyse.base import Story
+from briefing.analyse.reasoner import Analysis
+from briefing.analyse.reasoner.detect import Reading
+from briefing.analyse.reasoner.knowledge import EventBook
+from briefing.analyse.text import trim
+from briefing.model import Text
+
+MAX_INSIGHTS = 4
+MAX_CHAINS = 2
+
+_ZH_REFERENCE = re.compile(
+    r"(?P<label>市场预期|预期|预估|前值|上月|上期|此前)(?:值)?(?:为|的|是)?\s*"
+    r"(?P<ref>-?[0-9][0-9.,]*\s*(?:%|万亿|亿|万)?[人桶元美元点]*)")
+_EN_REFERENCE = re.compile(
+    r"(?P<label>expectations? (?:of|for)|forecasts? (?:of|for)|estimates? (?:of|for)|consensus (?:of|for)|"
+    r"expected|forecast|previous|prior reading of|a month earlier|economists expected)\s*"
+    r"(?P<ref>-?\$?[0-9][0-9.,]*\s*(?:%|percent|million|billion|thousand)?)", re.I)
+_NUMBER = re.compile(r"-?\$?[0-9][0-9.,]*\s*(?:%|％|万亿|亿|万|percent|million|billion|thousand)?[人桶]?")
+_ZH_RECORD = re.compile(r"创(?:近)?[0-9一二三四五六七八九十两]+(?:个)?(?:月|年|周|季度)(?:以来)?(?:新高|新低|最高|最低)|"
+                        r"创历史新[高低]|创纪录")
+_EN_RECORD = re.compile(r"\b(?:highest|lowest|strongest|weakest|biggest|smallest) (?:[a-z]+ )?(?:in|since) "
+                        r"[^,.;]{2,30}|\brecord (?:high|low)\b", re.I)
+_ZH_WATCH = re.compile(r"(?:将于|将在|定于|计划于|预计于|届时|下周|下月|月底前|本周晚些时候|即将)")
+_ZH_DATE = re.compile(r"[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+日|周[一二三四五六日]|下周|下月|"
+                      r"[0-9]+日|月底|年底|上半年|下半年|[一二三四]季度")
+_EN_WATCH = re.compile(r"\b(?:will|is scheduled|are scheduled|is due|are due|is set to|are set to|next week|"
+                       r"next month|later this week|upcoming)\b", re.I)
+_EN_DATE = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|next week|next month|"
+                      r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+                      r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.? \d{1,2}|"
+                      r"(?:first|second|third|fourth) quarter|later this (?:week|month|year))\b")
+
+
+@dataclass(frozen=True)
+class Insight:
+    text: Text
+    basis: str
+
+
+def _chains(analysis: Analysis, book: EventBook) -> list[Insight]:
+    """The causal chain of the outcomes that fired in most sentences."""
+    counts: Counter[tuple[str, str]] = Counter()
+    first: dict[tuple[str, str], tuple[int, int]] = {}
+    for order, reading in analysis.readings:
+        for fired in {(f.event, f.outcome) for f in reading.fired}:
+            counts[fired] += 1
+            first.setdefault(fired, order)
+    ranked = sorted(counts, key=lambda k: (-counts[k], first[k]))
+    out: list[Insight] = []
+    events_seen: set[str] = set()
+    for event, outcome in ranked:
+        if event in events_seen:
+            continue  # two outcomes of one event (降息 here, 不急于降息 there): the commoner one
+        events_seen.add(event)
+        chain = book.rule(event, outcome).insight
+        out.append(Insight(Text(zh=chain.zh, en=chain.en), f"rule:{event}.{outcome}"))
+        if len(out) == MAX_CHAINS:
+            break
+    return out
+
+
+def _reference(reading: Reading) -> Text | None:
+    """A figure against the forecast or prior, as the source states it."""
+    sentence = reading.sentence
+    pattern = _ZH_REFERENCE if reading.zh else _EN_REFERENCE
+    ref = pattern.search(sentence)
+    if ref is None:
+        return None
+    before = [n.group(0).strip() for n in _NUMBER.finditer(sentence[: ref.start()])
+              if not re.fullmatch(r"(?:19|20)\d\d", n.group(0).strip())]
+    if not before:
+        return None
+    actual, reference = before[-1], ref.group("ref").strip()
+    if reading.zh:
+        return Text(zh=f"幅度：实际{actual}，{ref.group('label')}{reference}")
+    return Text(en=f"Magnitude: {actual} against {ref.group('label').lower()} {reference}")
+
+
+def _record(reading: Reading) -> Text | None:
+    pattern = _ZH_RECORD if reading.zh else _EN_RECORD
+    hit = pattern.search(reading.sentence)
+    if hit is None:
+        return None
+    clause = trim(reading.sentence, 80 if reading.zh else 200).rstrip("。.")
+    return Text(zh=f"幅度：{clause}") if reading.zh else Text(en=f"Magnitude: {clause}")
+
+
+def _magnitude(analysis: Analysis, story: Story) -> Insight | None:
+    for order, reading in analysis.readings:
+        if not reading.fired and not reading.moves:
+            continue
+        text = _reference(reading) or _record(reading)
+        if text is not None:
+            return Insight(text, f"source:{story.articles[order[0]].id}")
+    return None
+
+
+def _context(story: Story) -> Insight:
+    names = list(dict.fromkeys(a.source_name for a in story.articles if a.source_name))
+    n = len(names)
+    shown_zh, shown_en = "、".join(names[:4]), ", ".join(names[:4])
+    more_zh, more_en = ("等" if n > 4 else ""), (" and others" if n > 4 else "")
+    if story.follow_up:
+        zh = f"持续发酵：此前简报已报道该事件，本期为后续进展，{n}家来源（{shown_zh}{more_zh}）跟进"
+        en = (f"A running story: earlier briefings covered it; {n} source{'s' if n != 1 else ''} "
+              f"({shown_en}{more_en}) report what came next")
+    elif n > 1:
+        zh = f"首次出现在简报中，已有{n}家来源（{shown_zh}{more_zh}）报道，信息相互印证"
+        en = f"First in the briefing, reported by {n} sources ({shown_en}{more_en}), which corroborate each other"
+    else:
+        zh = f"首次出现在简报中，目前仅{shown_zh or '一家来源'}报道，尚待更多来源证实"
+        en = f"First in the briefing and so far reported only by {shown_en or 'one source'}; awaiting confirmation"
+    return Insight(Text(zh=zh, en=en), "story")
+
+
+def _watch(analysis: Analysis, story: Story) -> Insight | None:
+    for order, reading in analysis.readings:
+        sentence = reading.sentence
+        if reading.zh:
+            if _ZH_WATCH.search(sentence) and _ZH_DATE.search(sentence):
+                text = Text(zh=f"后续关注：{trim(sentence, 80).rstrip('。')}")
+            else:
+                continue
+        elif _EN_WATCH.search(sentence) and _EN_DATE.search(sentence):
+            text = Text(en=f"What to watch: {trim(sentence, 220).rstrip('.')}")
+        else:
+            continue
+        return Insight(text, f"source:{story.articles[order[0]].id}")
+    return None
+
+
+def interpret(story: Story, analysis: Analysis, book: EventBook) -> list[Insight]:
+    """Two to four bullets when the story gives enough to say (see module docstring)."""
+    out = _chains(analysis, book)
+    for extra in (_magnitude(analysis, story), _context(story), _watch(analysis, story)):
+        if extra is not None and len(out) < MAX_INSIGHTS:
+            out.append(extra)
+    return out[:MAX_INSIGHTS]
