@@ -90,7 +90,9 @@ def load_yaml(name: str) -> Any:
     """A knowledge file under briefing/data/, parsed; ConfigError names the file."""
     path = resources.files("briefing.data").joinpath(name)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when present: the knowledge files are read on every run.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 — a safe loader
     except yaml.YAMLError as exc:
         raise ConfigError(f"knowledge file is not valid YAML: {path}: {exc}") from exc
 

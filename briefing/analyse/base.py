@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from briefing.article import Article
 from briefing.model import Item, Text
+
+if TYPE_CHECKING:
+    from briefing.analyse.stories.signature import Signature
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Story:
     score: float
     follow_up: bool = False
     entities: frozenset[str] = field(default_factory=frozenset)
+    signature: Signature | None = field(default=None, compare=False, repr=False)
 
     @property
     def lead(self) -> Article:

@@ -33,6 +33,7 @@ class Entity(_Entry):
     section: str | None = None
     aliases: tuple[str, ...] = ()
     exact: tuple[str, ...] = ()
+    short: str | None = None  # one-character form used in runs: 中美, 俄美乌, 习特
 
 
 class Asset(_Entry):

@@ -2,7 +2,7 @@
 
     articles ─▶ exact duplicates  (canonical URL, content hash)
              ─▶ near duplicates   (shared sentence fingerprint → char 4-gram Jaccard)
-             ─▶ events            (entities in both languages + figures + title + time)
+             ─▶ events            (signatures: actors, action, places, figures, terms, title, time)
              ─▶ Story(articles, lead first)
 
 No step compares all pairs: candidates come from buckets (a sentence fingerprint, an
@@ -25,17 +25,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
 from briefing.analyse.settings import ClusterSettings
-from briefing.analyse.text import (
-    char_ngrams,
-    fold_for_compare,
-    is_chinese,
-    is_specific,
-    jaccard,
-    numbers,
+from briefing.analyse.stories.signature import (
+    Signature,
+    article_signature,
+    merge,
+    similarity,
 )
+from briefing.analyse.text import char_ngrams, fold_for_compare, is_chinese, jaccard
 from briefing.article import Article
 
-LEAD_CHARS = 400  # entities and figures are read from the title and the opening
 FINGERPRINT_CHARS = 1200  # near duplicates are recognised on the opening of the body
 RECENT_PER_KEY = 12  # a report is compared with the latest stories under each of its keys
 _TRACKING = ("utm_", "spm", "from", "share", "fbclid", "gclid", "ref", "src", "mc_", "igshid")
@@ -137,19 +135,15 @@ def merge_duplicates(articles: Sequence[Article], threshold: float) -> list[list
 
 @dataclass(frozen=True)
 class _Report:
-    """One group of duplicates, described by its earliest article."""
+    """One group of duplicates, described by its first few articles."""
 
     members: tuple[int, ...]
-    entities: tuple[str, ...]
-    figures: frozenset[str]  # specific figures only (see text.is_specific)
-    script: str
-    title: frozenset[str]
-    time: float
+    signature: Signature
 
 
 @dataclass
 class _Cluster:
-    """A story being built: the union of its reports' features."""
+    """A story being built: its reports, compared one by one (never their union)."""
 
     index: int
     members: list[int]
@@ -157,88 +151,51 @@ class _Cluster:
     last: float = 0.0
 
 
-def _describe(group: list[int], articles: Sequence[Article], lex: Lexicon) -> _Report:
-    lead = articles[group[0]]
-    entities: dict[str, None] = {}
-    figures: set[str] = set()
-    for i in group[:4]:  # a syndicated copy adds nothing new; a big group would cost time
-        a = articles[i]
-        opening = a.title_norm + "\n" + a.text_norm[:LEAD_CHARS]
-        entities.update(dict.fromkeys(lex.entity_matcher.keys(opening)))
-        # Market targets only from titles: every market story's body names the dollar.
-        entities.update(dict.fromkeys(f"a:{k}" for k in lex.asset_matcher.keys(a.title_norm)))
-        figures |= numbers(opening)
-    return _Report(
-        members=tuple(group),
-        entities=tuple(entities),
-        figures=frozenset(f for f in figures if is_specific(f)),
-        script="zh" if is_chinese(lead.lang) else "en",
-        title=frozenset(char_ngrams(lead.title_norm, 2)),
-        time=lead.published.timestamp(),
-    )
+def _describe(group: list[int], signatures: Sequence[Signature]) -> _Report:
+    # A syndicated copy adds little; a big group would cost time.
+    return _Report(members=tuple(group), signature=merge(signatures[i] for i in group[:4]))
 
 
-def _blocking_keys(report: _Report, df: Counter[str], cap: int) -> list[str]:
-    keys = [f"e:{e}" for e in report.entities if df[f"e:{e}"] <= cap]
-    top = sorted(report.entities[:6])
-    keys += [f"p:{a}+{b}" for a, b in combinations(top, 2)]
-    keys += [f"n:{n}" for n in sorted(report.figures) if df[f"n:{n}"] <= cap]
+def _blocking_keys(sig: Signature, df: Counter[str], cap: int) -> list[str]:
+    named = sorted(sig.actors) + sorted(sig.places)
+    keys = [f"e:{e}" for e in named if df[f"e:{e}"] <= cap]
+    keys += [f"p:{a}+{b}" for a, b in combinations(sorted(named[:6]), 2)]
+    keys += [f"n:{n}" for n in sorted(sig.figures) if df[f"n:{n}"] <= cap]
+    keys += [f"x:{e}+{k}" for e in sorted(sig.actors)[:4] for k in sorted(sig.actions)]
     return keys
 
 
-def _similarity(
-    report: _Report, other: _Report, idf: dict[str, float], places: frozenset[str]
-) -> float:
-    """How likely two reports tell the same event: 0 … ~1.9."""
-    shared = [e for e in report.entities if e in other.entities]
-    named = [e for e in shared if e not in places]
-    def weight(e: str) -> float:  # countries and market targets say less than names
-        return idf[e] * (0.5 if e in places or e.startswith("a:") else 1.0)
-
-    own = sum(weight(e) for e in report.entities) or 1.0
-    entity_score = sum(weight(e) for e in shared) / own
-    figures = report.figures & other.figures
-    title = jaccard(set(report.title), set(other.title)) if report.script == other.script else 0.0
-    # Countries count half: two named parties, or a party and a figure, make evidence.
-    strength = len(named) + 0.5 * (len(shared) - len(named)) + 0.5 * len(figures)
-    evidence = strength >= 2 or len(figures) >= 2 or title >= 0.5
-    if not evidence:
-        return 0.0  # countries alone (美国, 中国) or one name do not make the same event
-    if report.figures and other.figures and not figures and title < 0.5:
-        return 0.0  # both state precise figures and none agree: two events of one actor
-    return (0.6 * entity_score + 0.1 * min(len(named), 3) + 0.3 * min(len(figures), 2) / 2
-            + 0.6 * title)
-
-
 def cluster_events(
-    articles: Sequence[Article], groups: list[list[int]], lex: Lexicon, settings: ClusterSettings
+    articles: Sequence[Article], groups: list[list[int]], lex: Lexicon, settings: ClusterSettings,
+    signatures: Sequence[Signature] | None = None,
 ) -> list[list[int]]:
     """Duplicate groups merged into events; each event lists article indices."""
-    reports = [_describe(g, articles, lex) for g in groups]
+    if signatures is None:
+        signatures = article_signatures(articles, lex)
+    reports = [_describe(g, signatures) for g in groups]
     df: Counter[str] = Counter()
     for r in reports:
-        df.update(f"e:{e}" for e in r.entities)
-        df.update(f"n:{n}" for n in r.figures)
+        df.update(f"e:{e}" for e in r.signature.named())
+        df.update(f"n:{n}" for n in r.signature.figures)
     n = len(reports)
     idf = {key[2:]: math.log((n + 1) / (count + 1)) + 1.0 for key, count in df.items()
            if key.startswith("e:")}
     cap = _bucket_cap(n)
-    # Countries and themes (places, topics) are shared by many stories of a day.
-    places = frozenset(k for k, e in lex.entities.items() if e.kind in ("place", "topic"))
     clusters: list[_Cluster] = []
     index: dict[str, list[int]] = defaultdict(list)
     max_gap = settings.max_hours_apart * 3600
-    for r in sorted(reports, key=lambda r: (r.time, r.members[0])):
-        keys = _blocking_keys(r, df, cap)
+    for r in sorted(reports, key=lambda r: (r.signature.time, r.members[0])):
+        keys = _blocking_keys(r.signature, df, cap)
         candidates = sorted({c for k in keys for c in index[k][-RECENT_PER_KEY:]})
         best, best_score = None, settings.same_story
         for c in candidates:
             cluster = clusters[c]
-            if r.time - cluster.last > max_gap:
+            if r.signature.time - cluster.last > max_gap:
                 continue
             # Compared with the story's reports one by one (its first and latest few), not
             # with the union of their features: a union grows until everything matches it.
-            score = max(_similarity(r, m, idf, places) for m in cluster.reports[:2] + cluster.reports[-3:])
+            score = max(similarity(r.signature, m.signature, idf)
+                        for m in cluster.reports[:2] + cluster.reports[-3:])
             if score > best_score:
                 best, best_score = cluster, score
         if best is None:
@@ -246,11 +203,39 @@ def cluster_events(
             clusters.append(best)
         best.members.extend(r.members)
         best.reports.append(r)
-        best.last = max(best.last, r.time)
+        best.last = max(best.last, r.signature.time)
         for k in keys:
             if not index[k] or index[k][-1] != best.index:
                 index[k].append(best.index)
     return [sorted(c.members) for c in clusters]
+
+
+class _Signatures(Sequence[Signature]):
+    """Articles' signatures, each read once and only when asked for (a syndicated copy
+    beyond a group's first few is never read)."""
+
+    def __init__(self, articles: Sequence[Article], lex: Lexicon) -> None:
+        self.articles, self.lex = articles, lex
+        self.cache: dict[int, Signature] = {}
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __getitem__(self, i: int) -> Signature:  # type: ignore[override]
+        sig = self.cache.get(i)
+        if sig is None:
+            sig = self.cache[i] = article_signature(self.articles[i], self.lex)
+        return sig
+
+
+def article_signatures(articles: Sequence[Article], lex: Lexicon) -> Sequence[Signature]:
+    """Each article's signature, read lazily and once."""
+    return _Signatures(articles, lex)
+
+
+def story_signature(story: Story, lex: Lexicon) -> Signature:
+    """A story's signature from its first few articles (when the story did not keep one)."""
+    return merge(article_signature(a, lex) for a in story.articles[:4])
 
 
 def _lead_key(a: Article) -> tuple[float, int, float, str]:
@@ -270,8 +255,9 @@ def build_stories(
 ) -> list[Story]:
     """The day's stories (unranked, unclassified), each with every article that told it."""
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
+    signatures = article_signatures(ordered, lex)
     groups = merge_duplicates(ordered, settings.near_duplicate)
-    events = cluster_events(ordered, groups, lex, settings)
+    events = cluster_events(ordered, groups, lex, settings, signatures)
     stories = []
     for members in events:
         story_articles = sorted((ordered[i] for i in members), key=_lead_key)
@@ -285,5 +271,6 @@ def build_stories(
             section="",
             score=0.0,
             entities=frozenset(entities),
+            signature=merge(signatures[i] for i in members[:4]),
         ))
     return sorted(stories, key=lambda s: s.id)

@@ -1,22 +1,35 @@
 """Stories already published in the last days: dropped, or kept as a follow-up.
 
 A story was published when one of its articles (by id or canonical URL) is a source of a
-recent item, or when its title and names match one. It comes back only with new facts —
-figures its new articles state that the published item did not — and is then marked
-`follow_up`.
+recent item, or when its signature tells the same event as one (see `signature.py`): the
+same title in one language, or the same actors, action and figures across languages. It
+comes back only with new facts — figures its new articles state that the published item
+did not — and is then marked `follow_up`.
+
+Each published item is described once, and indexed by its article ids, URLs, actors,
+figures and title bigrams (`HistoryIndex`); a story meets only the items that share one
+of those keys, so thirty days of history cost about as much as one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
-from briefing.analyse.stories.cluster import LEAD_CHARS, canonical_url
+from briefing.analyse.stories.cluster import canonical_url, story_signature
+from briefing.analyse.stories.signature import LEAD_CHARS, Signature, describe, similarity
 from briefing.analyse.text import char_ngrams, jaccard, numbers
 from briefing.model import Briefing, Item
+
+SAME_TITLE = 0.5  # title bigram Jaccard that alone says "the same story"
+SAME_EVENT = 0.6  # signature similarity that says so, with two shared names
+CANDIDATE_GRAMS = 3  # title bigrams a prior must share with a story to be compared
+MAX_FRESH = 12  # a story's new reports read for new facts (its first few carry them)
+KEY_CAP = 40  # an index key naming more items than this (a country, a round figure) says nothing
 
 
 @dataclass(frozen=True)
@@ -24,25 +37,26 @@ class PublishedStory:
     item_id: str
     article_ids: frozenset[str]
     urls: frozenset[str]
-    entities: frozenset[str]
-    figures: frozenset[str]
+    figures: frozenset[str]  # every figure the item stated (new facts are figures beyond these)
     titles: tuple[frozenset[str], frozenset[str]]  # zh, en title bigrams
+    signature: Signature
 
 
 def _describe(item: Item, lex: Lexicon) -> PublishedStory:
-    text = " ".join(
-        [item.title.zh, item.title.en]
-        + [p.zh + " " + p.en for p in item.key_points]
-        + [i.reason.zh + " " + i.reason.en for i in item.impacts]
-    )
+    points = " ".join(p.zh + " " + p.en for p in item.key_points)
+    text = " ".join([item.title.zh, item.title.en, points]
+                    + [i.reason.zh + " " + i.reason.en for i in item.impacts])
+    main, other = (item.title.zh, item.title.en) if item.title.zh else (item.title.en, "")
+    time = item.time.timestamp() if item.time else 0.0
     return PublishedStory(
         item_id=item.id,
         article_ids=frozenset(s.article_id for s in item.sources if s.article_id),
         urls=frozenset(u for s in item.sources if (u := canonical_url(s.url))),
-        entities=frozenset(lex.entity_matcher.keys(item.title.zh + " " + item.title.en)),
         figures=frozenset(numbers(text)),
         titles=(frozenset(char_ngrams(item.title.zh, 2)) if item.title.zh else frozenset(),
                 frozenset(char_ngrams(item.title.en, 2)) if item.title.en else frozenset()),
+        signature=describe(main, points[:LEAD_CHARS], time, lex,
+                           extra_titles=[other] if other else []),
     )
 
 
@@ -57,20 +71,70 @@ def recent_stories(
     return out
 
 
-def _same(story: Story, prior: PublishedStory, lex: Lexicon) -> bool:
-    if any(a.id in prior.article_ids or canonical_url(a.url) in prior.urls for a in story.articles):
+@dataclass
+class HistoryIndex:
+    """Published items by the keys a repeat would share with them."""
+
+    published: Sequence[PublishedStory]
+    exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    keys: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    grams: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, published: Sequence[PublishedStory]) -> HistoryIndex:
+        index = cls(published)
+        for n, prior in enumerate(published):
+            for key in (*prior.article_ids, *prior.urls):
+                index.exact[key].append(n)
+            sig = prior.signature
+            for key in (*(f"a:{k}" for k in sig.actors), *(f"n:{f}" for f in sig.figures)):
+                index.keys[key].append(n)
+            for gram in prior.titles[0] | prior.titles[1]:
+                index.grams[gram].append(n)
+        return index
+
+    def candidates(self, links: frozenset[str], sig: Signature, grams: set[str]) -> list[int]:
+        """Items sharing an article, or a rare actor or figure, or enough title bigrams."""
+        found: set[int] = set()
+        for link in links:
+            found.update(self.exact.get(link, ()))
+        for key in (*(f"a:{k}" for k in sig.actors), *(f"n:{f}" for f in sig.figures)):
+            hits = self.keys.get(key, ())
+            if len(hits) <= KEY_CAP:
+                found.update(hits)
+        counts: Counter[int] = Counter()
+        for gram in grams:
+            hits = self.grams.get(gram, ())
+            if len(hits) <= KEY_CAP:
+                counts.update(hits)
+        found.update(n for n, c in counts.items() if c >= CANDIDATE_GRAMS)
+        return sorted(found)
+
+
+def _links(story: Story) -> frozenset[str]:
+    """The story's article ids and canonical URLs (what a published item's sources name)."""
+    return frozenset([a.id for a in story.articles]
+                     + [u for a in story.articles if (u := canonical_url(a.url))])
+
+
+def _same(links: frozenset[str], sig: Signature, title_grams: list[set[str]],
+          prior: PublishedStory) -> bool:
+    if not links.isdisjoint(prior.article_ids) or not links.isdisjoint(prior.urls):
         return True
-    entities = {k for a in story.articles for k in lex.entity_matcher.keys(a.title_norm)}
-    named = {k for k in entities & prior.entities if lex.entities[k].kind != "place"}
-    best_title = 0.0
-    for a in story.articles:
-        grams = char_ngrams(a.title_norm, 2)
-        best_title = max(best_title, jaccard(grams, set(prior.titles[0])), jaccard(grams, set(prior.titles[1])))
-    return best_title >= 0.5 or (len(named) >= 2 and best_title >= 0.25)
+    other = prior.signature
+    if sig.figures and other.figures and sig.figures.isdisjoint(other.figures):
+        return False  # both state precise figures and none agree: another event, however alike
+    best_title = max((jaccard(g, set(t)) for g in title_grams for t in prior.titles if t), default=0.0)
+    if best_title >= SAME_TITLE:
+        return True
+    named = len(sig.actors & other.actors) + len(sig.places & other.places)
+    if named < 2 and not (sig.actors & other.actors and sig.figures & other.figures):
+        return False
+    return best_title >= 0.25 or similarity(sig, other, {}) >= SAME_EVENT
 
 
 def _new_facts(story: Story, prior: PublishedStory) -> bool:
-    fresh = [a for a in story.articles if a.id not in prior.article_ids]
+    fresh = [a for a in story.articles if a.id not in prior.article_ids][:MAX_FRESH]
     figures: set[str] = set()
     for a in fresh:
         figures |= numbers(a.title_norm + "\n" + a.text_norm[:LEAD_CHARS])
@@ -81,9 +145,15 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
     """Stories minus those already published; republished ones with new facts marked."""
     if not published:
         return stories
+    index = HistoryIndex.build(published)
     out = []
     for story in stories:
-        prior = next((p for p in published if _same(story, p, lex)), None)
+        sig = story.signature if story.signature is not None else story_signature(story, lex)
+        title_grams = [char_ngrams(a.title_norm, 2) for a in story.articles[:4]]
+        grams = set().union(*title_grams)
+        links = _links(story)
+        prior = next((published[n] for n in index.candidates(links, sig, grams)
+                      if _same(links, sig, title_grams, published[n])), None)
         if prior is None:
             out.append(story)
         elif _new_facts(story, prior):

@@ -1,0 +1,80 @@
+"""Event signatures across languages, and history matched through an index."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from briefing.analyse import analyse_day
+from briefing.analyse.lexicon import lexicon
+from briefing.analyse.stories.cluster import article_signature
+from briefing.analyse.stories.dictionary import chinese_terms, english_terms
+from briefing.analyse.stories.history import HistoryIndex, recent_stories
+from briefing.analyse.stories.signature import conflicting_actions, similarity
+from briefing.analyse.text import char_ngrams
+from briefing.config import Config
+from tests.analyse.helpers import make_article
+
+DATE = dt.date(2026, 2, 5)
+CLOCK = dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC)
+
+
+def _sig(title: str, text: str, lang: str = "zh-Hans"):  # type: ignore[no-untyped-def]
+    return article_signature(make_article(title, text, lang=lang), lexicon())
+
+
+def test_short_forms_and_figures_read_the_same_in_both_languages() -> None:
+    zh = _sig("俄美乌三方会谈在阿布扎比举行", "三方代表周三在阿布扎比会谈，涉及2.2万名战俘交换。")
+    en = _sig("Russia, US and Ukraine hold talks in Abu Dhabi",
+              "Delegations met in Abu Dhabi on Wednesday to discuss a swap of 22,000 prisoners.", "en")
+    assert {"russia", "us", "ukraine", "uae"} <= zh.headline & en.headline | zh.places
+    assert "22000" in zh.figures & en.figures
+    assert zh.actions == en.actions == {"talks"}
+    assert similarity(zh, en, {}) >= 0.8
+
+
+def test_the_same_actor_doing_something_else_is_another_event() -> None:
+    complaint = _sig("苹果公司遭大批用户投诉 新系统耗电异常", "苹果公司周二遭到大量用户投诉。")
+    launch = _sig("苹果公司推出新支付服务", "苹果公司周二推出一项新的支付服务。")
+    assert conflicting_actions(complaint, launch)
+    assert similarity(complaint, launch, {}) == 0.0
+
+
+def test_dictionary_glosses_meet_english_words() -> None:
+    assert {"ceasef", "talk"} & chinese_terms("双方同意停火并继续谈判")
+    assert "ceasef" in english_terms("Both sides agree to a ceasefire")
+
+
+def test_a_story_published_in_the_other_language_is_not_run_again() -> None:
+    day1 = make_article("俄美乌三方会谈在阿布扎比举行 乌方称会谈富有成效",
+                        "俄罗斯、美国和乌克兰代表周三在阿布扎比举行三方会谈，泽连斯基称会谈富有成效。",
+                        published="2026-02-03T20:00:00+08:00")
+    yesterday = analyse_day([day1], dt.date(2026, 2, 4), Config(), clock=CLOCK)
+    again = make_article("Russia, US, Ukraine hold three-way talks in Abu Dhabi",
+                         "Russian, US and Ukrainian delegations held talks in Abu Dhabi; Zelensky "
+                         "called the talks productive.", lang="en", source="wire",
+                         published="2026-02-04T20:00:00+08:00")
+    other = make_article("Nvidia unveils new chip", "Nvidia unveiled a new AI chip on Tuesday, "
+                         "saying it would ship in the second half.", lang="en", source="wire",
+                         published="2026-02-04T21:00:00+08:00")
+    items = analyse_day([again, other], DATE, Config(), published=[yesterday], clock=CLOCK).items()
+    assert [i.title.en for i in items] == ["Nvidia unveils new chip"]
+
+
+def test_history_index_offers_only_plausible_items() -> None:
+    days = []
+    for n in range(20):
+        a = make_article(f"公司{n}号发布季度财报 营收{100 + n}亿元",
+                         f"该公司公布财报，营收{100 + n}亿元。", source=f"s{n}",
+                         published=f"2026-02-0{1 + n % 3}T10:00:00+08:00")
+        days.append(analyse_day([a], dt.date(2026, 2, 2 + n % 3), Config(), clock=CLOCK))
+    published = recent_stories(days, DATE, 5, lexicon())
+    index = HistoryIndex.build(published)
+    story_sig = _sig("英伟达发布新一代芯片", "英伟达周二发布新一代AI芯片。")
+    assert index.candidates(frozenset(), story_sig, char_ngrams("英伟达发布新一代芯片", 2)) == []
+    repeat = make_article("公司7号发布季度财报 营收107亿元", "该公司公布财报，营收107亿元。",
+                          source="new", published="2026-02-04T20:00:00+08:00")
+    fresh = make_article("公司25号发布季度财报 营收125亿元", "该公司公布财报，营收125亿元。",
+                         source="new", published="2026-02-04T20:00:00+08:00")
+    items = analyse_day([repeat, fresh], DATE, Config.model_validate({"analysis": {"dedupe_days": 5}}),
+                        published=days, clock=CLOCK).items()
+    assert [i.title.zh for i in items] == ["公司25号发布季度财报 营收125亿元"]
