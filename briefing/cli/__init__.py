@@ -13,6 +13,8 @@ from typing import Any
 import click
 
 from briefing.errors import BriefingError
+from briefing.redact import install as install_redaction
+from briefing.redact import redact
 
 # command name -> "module:attribute"; each module owns its commands.
 COMMANDS: dict[str, str] = {
@@ -57,7 +59,11 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    """Entry point: BriefingErrors become one-line messages and exit 1."""
+    """Entry point: BriefingErrors become one-line messages and exit 1.
+
+    Every log record and every error line is redacted (`briefing.redact`).
+    """
+    install_redaction()
     try:
         return cli.main(args=argv, standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -69,5 +75,5 @@ def main(argv: list[str] | None = None) -> Any:
         click.echo("Aborted.", err=True)
         sys.exit(1)
     except BriefingError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(redact(f"error: {exc}"), err=True)
         sys.exit(1)

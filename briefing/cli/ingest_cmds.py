@@ -12,6 +12,7 @@ import click
 
 from briefing.cli.options import DATE, config_option
 from briefing.config import Config
+from briefing.redact import redact
 
 
 @click.command()
@@ -42,7 +43,7 @@ def fetch(config: Config, quiet: bool) -> None:
             report = run_fetch(config, store=store, progress=progress)
     for result in report.results:
         if result.failed:
-            click.echo(f"warning: {result.describe()}", err=True)
+            click.echo(redact(f"warning: {result.describe()}"), err=True)
     if not quiet:
         click.echo(report.summary_line())
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from briefing import redact
 from briefing.errors import BriefingError, GateError, LockHeldError
 from briefing.model import Briefing
 from briefing.publish import gate
@@ -258,13 +259,18 @@ def _run_locked(
         return NightlyResult(code, summary, manifest)
     except BriefingError as exc:
         kept = "the live site is unchanged" if not manifest["publish"]["published"] else ""
-        message = f"nightly {day}: {phase} failed: {exc}" + (f" ({kept})" if kept else "")
+        message = redact.redact(
+            f"nightly {day}: {phase} failed: {exc}" + (f" ({kept})" if kept else "")
+        )
         manifest["status"] = "refused" if isinstance(exc, GateError) else "failed"
         manifest["error"] = message
         _LOG.error("%s", message)
         return NightlyResult(ExitCode.FAILED, f"error: {message}", manifest)
     except Exception as exc:  # a bug must still leave a manifest and the old site
-        message = f"nightly {day}: {phase} failed: {type(exc).__name__}: {exc} (the live site is unchanged; see {paths.log})"
+        message = redact.redact(
+            f"nightly {day}: {phase} failed: {type(exc).__name__}: {exc}"
+            f" (the live site is unchanged; see {paths.log})"
+        )
         manifest["error"] = message
         _LOG.error("%s\n%s", message, traceback.format_exc())
         return NightlyResult(ExitCode.FAILED, f"error: {message}", manifest)
@@ -361,6 +367,7 @@ def _open_log(path: Path) -> logging.Handler:
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     # On the package's logger: every stage's messages go to the file, none to the terminal.
+    redact.install()  # the log file is read by people and tools that must not see keys
     root = logging.getLogger("briefing")
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -35,6 +35,7 @@ from typing import Any
 
 import httpx
 
+from briefing import redact
 from briefing.analyse.llm.settings import LLMSettings
 from briefing.errors import AnalysisError
 from briefing.http_headers import retry_after_seconds
@@ -107,6 +108,12 @@ class ChatClient:
         self.model = settings.model
         self._url = settings.base_url + "/chat/completions"
         headers = {"Content-Type": "application/json"}
+        redact.register(api_key)
+        if api_key and api_key in self._url:
+            raise LLMError(
+                "llm.base_url contains the API key: remove it and keep the key only in the "
+                f"environment variable {settings.api_key_env}"
+            )
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
         self._http = httpx.Client(
@@ -211,7 +218,8 @@ class ChatClient:
                 if resp.status_code // 100 != 2:
                     raise LLMHTTPError(
                         f"LLM call failed: {self._url}: HTTP {resp.status_code}: "
-                        f"{data[:200].decode('utf-8', 'replace')}",
+                        # The body may echo the request, Authorization header included.
+                        + redact.redact(data[:200].decode("utf-8", "replace")),
                         status=resp.status_code,
                         retry_after=retry_after_seconds(
                             resp.headers.get("Retry-After"), dt.datetime.now(dt.UTC)
@@ -220,7 +228,9 @@ class ChatClient:
         except httpx.TimeoutException as exc:
             raise LLMTimeout(f"LLM call timed out: {self._url}: {type(exc).__name__}") from exc
         except httpx.TransportError as exc:
-            raise LLMConnectError(f"LLM endpoint unreachable: {self._url}: {exc!r}") from exc
+            raise LLMConnectError(
+                f"LLM endpoint unreachable: {self._url}: {redact.redact(repr(exc))}"
+            ) from exc
         return self._parse(data)
 
     def _read_body(self, resp: httpx.Response, deadline: float) -> bytes:
@@ -243,7 +253,8 @@ class ChatClient:
             content = doc["choices"][0]["message"]["content"]
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise LLMProtocolError(
-                f"LLM answer is not a chat completion: {self._url}: {type(exc).__name__}: {exc}"
+                f"LLM answer is not a chat completion: {self._url}: {type(exc).__name__}: "
+                + redact.redact(str(exc))
             ) from exc
         if not isinstance(content, str):
             raise LLMProtocolError(f"LLM answer has no text content: {self._url}")

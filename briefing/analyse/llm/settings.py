@@ -7,9 +7,13 @@ so feeds.yaml and the code show the same numbers. The analyst is used only when
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# A path segment shaped like a secret key (sk-…, or 32+ characters of key alphabet).
+_KEY_IN_PATH = re.compile(r"(?:^|/)(?:(?:sk|rk|pk)-[A-Za-z0-9_-]{8,}|[A-Za-z0-9_-]{32,})(?:/|$)")
 
 
 class LLMSettings(BaseModel):
@@ -67,6 +71,18 @@ class LLMSettings(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError(
                 f"base_url must be an http(s) URL such as https://api.openai.com/v1, not {value!r}"
+            )
+        # A key in the URL would be written wherever the URL is (logs, errors, the manifest);
+        # the value is not echoed back here for the same reason.
+        if parts.username is not None or parts.password is not None or parts.query or parts.fragment:
+            raise ValueError(
+                "base_url must not carry credentials, a query string or a fragment: put the key "
+                "in the environment variable named by llm.api_key_env (BRIEFING_LLM_API_KEY)"
+            )
+        if _KEY_IN_PATH.search(parts.path):
+            raise ValueError(
+                "base_url looks like it contains an API key: keep the key in the environment "
+                "variable named by llm.api_key_env (BRIEFING_LLM_API_KEY)"
             )
         return value.rstrip("/")
 
