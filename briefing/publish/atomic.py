@@ -210,13 +210,20 @@ class Releases:
 def pause_hook() -> None:
     """Test hook: sleep between preparing a release and swapping it in.
 
-    `BRIEFING_PUBLISH_PAUSE=SECONDS` lets the crash test SIGKILL a run at the worst moment.
+    `BRIEFING_PUBLISH_PAUSE=SECONDS` lets the crash test SIGKILL a run at the worst moment;
+    with `BRIEFING_PUBLISH_RESUME=PATH` the pause ends early once PATH exists, so a test can
+    hold a run inside its lock for exactly as long as it needs, whatever the machine's load.
     """
     pause = os.environ.get("BRIEFING_PUBLISH_PAUSE")
     if pause:
         import time
 
-        time.sleep(float(pause))
+        resume = os.environ.get("BRIEFING_PUBLISH_RESUME")
+        deadline = time.monotonic() + float(pause)
+        while time.monotonic() < deadline:
+            if resume and os.path.exists(resume):
+                return
+            time.sleep(0.05)
 
 
 def _owner_alive(staging: Path) -> bool:

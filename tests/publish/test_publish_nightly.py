@@ -150,13 +150,17 @@ def _wait_for(predicate, timeout: float = 30) -> None:
         time.sleep(0.05)
 
 
-def test_two_nightly_at_once(config) -> None:
+def test_two_nightly_at_once(config, tmp_path: Path) -> None:
     out = config.resolve(config.site.out)
-    first = _spawn(config, "2026-02-05", BRIEFING_PUBLISH_PAUSE="2")
+    resume = tmp_path / "resume"
+    first = _spawn(
+        config, "2026-02-05", BRIEFING_PUBLISH_PAUSE="60", BRIEFING_PUBLISH_RESUME=str(resume)
+    )
     releases = Releases(out)
     _wait_for(lambda: releases.root.is_dir() and any(releases.root.glob("*.build.json")))
     second = _spawn(config, "2026-02-05")
-    _, err = second.communicate(timeout=30)
+    _, err = second.communicate(timeout=60)
+    resume.touch()  # the first run holds its lock until the second has been refused
     assert second.returncode == 75, err
     assert f"lock held by pid {first.pid}" in err
     out_first, err_first = first.communicate(timeout=30)
