@@ -20,6 +20,7 @@ from briefing.analyse.llm.settings import LLMSettings
 from briefing.analyse.settings import AnalysisSettings
 from briefing.errors import ConfigError
 from briefing.ingest.settings import IngestSettings, SourceConfig
+from briefing.publish.notify import NotifySettings
 from briefing.publish.settings import SiteSettings
 from briefing.render.settings import RenderSettings
 
@@ -38,6 +39,7 @@ class Config(BaseModel):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     render: RenderSettings = Field(default_factory=RenderSettings)
     site: SiteSettings = Field(default_factory=SiteSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
     path: Path | None = Field(default=None, exclude=True)
 
     @property
@@ -60,6 +62,16 @@ class Config(BaseModel):
 
 def default_config_path() -> Path:
     return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def missing_config_message(path: Path) -> str:
+    """What to do when there is no feeds.yaml: make one, or say where it is."""
+    where = path if path.is_absolute() else f"{path} (in {Path.cwd()})"
+    return (
+        f"no configuration: {where} does not exist. Create one with `briefing init` "
+        "(then set site.base_url and choose the feeds), or pass --config FILE "
+        f"(or set ${CONFIG_ENV})"
+    )
 
 
 Loc = tuple[str | int, ...]
@@ -171,7 +183,10 @@ def load_config(path: str | Path | None = None) -> Config:
     cfg_path = Path(path) if path is not None else default_config_path()
     if not cfg_path.exists():
         if explicit:
-            raise ConfigError(f"config file not found: {cfg_path}: pass --config FILE")
+            raise ConfigError(
+                f"config file not found: {cfg_path}: pass the right --config FILE, "
+                "or create one with `briefing init`"
+            )
         return Config()
     try:
         text = cfg_path.read_text(encoding="utf-8")

@@ -22,12 +22,14 @@ COMMANDS: dict[str, str] = {
     "import": "briefing.cli.render_cmds:import_post",
     "render": "briefing.cli.render_cmds:render",
     "doctor": "briefing.cli.doctor:doctor",
+    "init": "briefing.cli.init_cmd:init",
     "fetch": "briefing.cli.ingest_cmds:fetch",
     "articles": "briefing.cli.ingest_cmds:articles",
     "site": "briefing.cli.publish_cmds:site",
     "check": "briefing.cli.publish_cmds:check",
     "nightly": "briefing.cli.publish_cmds:nightly",
     "serve": "briefing.cli.publish_cmds:serve",
+    "sources": "briefing.cli.sources_cmds:sources",
 }
 
 

@@ -9,7 +9,14 @@ from typing import Any
 
 import click
 
-from briefing.config import CONFIG_ENV, Config, load_config
+from briefing.config import (
+    CONFIG_ENV,
+    Config,
+    default_config_path,
+    load_config,
+    missing_config_message,
+)
+from briefing.errors import ConfigError
 
 # The dates a briefing can have. The store keeps times as fixed-width ISO text with
 # four-digit years, and a day's window, its time zone and the look-back over earlier days
@@ -65,17 +72,42 @@ def split_list(allowed: tuple[str, ...]) -> Callable[[click.Context, click.Param
     return callback
 
 
-def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """`--config FILE` (default ./feeds.yaml or $BRIEFING_CONFIG), loaded into a `Config`."""
-
+def _config_option(required: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def load(ctx: click.Context, param: click.Parameter, value: str | None) -> Config:
+        if value is None and required and not default_config_path().is_file():
+            raise ConfigError(missing_config_message(default_config_path()))
         return load_config(Path(value) if value else None)
 
-    return click.option(
-        "--config",
-        "config",
-        type=click.Path(dir_okay=False),
-        envvar=CONFIG_ENV,
-        callback=load,
-        help=f"Configuration file (default ./feeds.yaml, or ${CONFIG_ENV}).",
-    )(func)
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        return click.option(
+            "--config",
+            "config",
+            type=click.Path(dir_okay=False),
+            envvar=CONFIG_ENV,
+            callback=load,
+            help=f"Configuration file (default ./feeds.yaml, or ${CONFIG_ENV}).",
+        )(func)
+
+    return decorate
+
+
+config_option = _config_option(required=True)
+"""`--config FILE` (default ./feeds.yaml or $BRIEFING_CONFIG), loaded into a `Config`.
+
+Without the option, the variable or a ./feeds.yaml, the command refuses to run (it would
+otherwise fetch nothing, or publish an empty site, on silent defaults)."""
+
+optional_config_option = _config_option(required=False)
+"""The same, falling back to the defaults: for commands that work on files (check, render)."""
+
+
+def warn_placeholder_base_url(config: Config) -> None:
+    """One line on stderr when the site would be published under a documentation-only URL."""
+    if config.site.placeholder_base_url:
+        where = config.path or "feeds.yaml"
+        click.echo(
+            f"warning: site.base_url is the placeholder {config.site.base_url} ({where}):"
+            " set it to the site's public address; canonical links, hreflang, the feeds and"
+            " the sitemap are built from it",
+            err=True,
+        )

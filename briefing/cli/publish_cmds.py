@@ -7,7 +7,12 @@ from pathlib import Path
 
 import click
 
-from briefing.cli.options import DATE, config_option
+from briefing.cli.options import (
+    DATE,
+    config_option,
+    optional_config_option,
+    warn_placeholder_base_url,
+)
 from briefing.config import Config
 
 _FORMATS = ("html", "md", "json", "pdf")
@@ -31,6 +36,7 @@ def site(out: Path | None, hugo_dir: Path | None, no_pdf: bool, config: Config) 
     from briefing.publish.site import build_site, options_from_config
     from briefing.store import Store
 
+    warn_placeholder_base_url(config)
     options = options_from_config(config, formats=_formats(config, no_pdf))
     target = out or config.resolve(config.site.out)
     with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
@@ -45,7 +51,7 @@ def site(out: Path | None, hugo_dir: Path | None, no_pdf: bool, config: Config) 
               help="Expected briefing date (default: the date in each file name, if any).")
 @click.option("--min-items", type=click.IntRange(min=0), default=None,
               help="Fewest items a post may have (default: site.min_items).")
-@config_option
+@optional_config_option
 def check(paths: tuple[Path, ...], day: dt.date | None, min_items: int | None, config: Config) -> None:
     """Run the publish gate on posts (FILE.md, briefing JSON, or a DIR of them).
 
@@ -110,6 +116,7 @@ def nightly(ctx: click.Context, day: dt.date | None, wait: float | None, strict:
     """
     from briefing.publish.nightly import ExitCode, run_nightly, today_in
 
+    warn_placeholder_base_url(config)
     today = today_in(config.settings.timezone)
     if day is not None and day > today:
         raise click.BadParameter(

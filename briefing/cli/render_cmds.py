@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from briefing.cli.options import DATE, config_option, split_list
+from briefing.cli.options import (
+    DATE,
+    config_option,
+    optional_config_option,
+    split_list,
+    warn_placeholder_base_url,
+)
 from briefing.config import Config
 from briefing.errors import BriefingError
 from briefing.model import Briefing
@@ -44,6 +50,7 @@ def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: P
     the store, and each edition rendered. Nothing is written unless every file rendered.
     """
     out_dir = _output_folder(out, config)
+    warn_placeholder_base_url(config)
     if "pdf" in formats:
         from briefing.render.pdf import prewarm
 
@@ -136,7 +143,7 @@ def import_post(post: Path, output: Path | None, strict: bool, timezone: str) ->
 @click.option("--lang", "edition", type=click.Choice(EDITIONS), default="zh", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file (default: stdout; required for pdf).")
-@config_option
+@optional_config_option
 def render(source: Path, fmt: str, edition: str, output: Path | None, config: Config) -> None:
     """Render a briefing JSON file as md, html, pdf or json."""
     try:

@@ -36,6 +36,7 @@ from briefing import redact
 from briefing.errors import BriefingError, GateError, LockHeldError
 from briefing.model import Briefing
 from briefing.publish import gate
+from briefing.publish.notify import notify_run
 from briefing.publish.site import build_site, default_check, options_from_config, render_markdowns
 
 _LOG = logging.getLogger("briefing.nightly")
@@ -277,6 +278,7 @@ def _run_locked(
     finally:
         manifest["finished"] = clock().isoformat(timespec="seconds")
         timings["total"] = round(sum(v for k, v in timings.items() if k != "total"), 3)
+        manifest["notify"] = notify_run(manifest, config)
         _write_manifest(paths.manifest, manifest)
         if store is not None:
             with contextlib.suppress(BriefingError):
@@ -322,6 +324,9 @@ def _briefing_facts(briefing: Briefing, config: Any) -> dict[str, Any]:
     degraded = list(briefing.degraded)
     return {
         "title": briefing.title.zh or briefing.title.en,
+        "headline": {"zh": briefing.title.zh, "en": briefing.title.en},
+        "summary": {"zh": [t.zh for t in briefing.summary if t.zh],
+                    "en": [t.en for t in briefing.summary if t.en]},
         "items": len(briefing.items()),
         "stories": len(briefing.items()),
         "sections": {s.key: len(s.items) for s in briefing.sections},

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+_PLACEHOLDER_DOMAINS = ("example.org", "example.com", "example.net")
+
 SiteLang = Literal["zh", "en", "zh-Hant"]
 Format = Literal["html", "md", "json", "pdf"]
 
@@ -71,6 +73,14 @@ class SiteSettings(BaseModel):
         if "html" not in self.formats:
             raise ValueError("formats: html is required (the site's pages), add it to the list")
         return self
+
+    @property
+    def placeholder_base_url(self) -> bool:
+        """True for a documentation-only host (example.org/.com/.net, RFC 2606): not yet set."""
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(self.base_url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in _PLACEHOLDER_DOMAINS)
 
     @property
     def pdf(self) -> bool:
