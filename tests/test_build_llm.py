@@ -93,3 +93,23 @@ def test_a_failing_endpoint_degrades_to_the_rules_analyst(tmp_path: Path) -> Non
     assert briefing.items() and all(item.key_points for s in briefing.sections if not s.brief
                                     for item in s.items)
     assert json.loads(briefing.to_json())["degraded"]
+
+
+def test_a_wrong_key_stops_the_llm_at_the_first_401_with_one_line(tmp_path: Path) -> None:
+    with FakeLLM(responder=lambda request: Reply.error(401)) as server:
+        config = _config(tmp_path, server.base_url)
+        assert CliRunner().invoke(cli, ["fetch", "--config", str(config)]).exit_code == 0
+        args = ["build", "--config", str(config), "--date", DATE, "--format", "md,json",
+                "--out", str(tmp_path / "out")]
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        requests = len(server.requests)
+    assert result.exit_code == 0, result.output
+    # Only the calls already in flight when the first 401 came back (llm.concurrency = 4).
+    assert 1 <= requests <= 4
+    warnings = [line for line in result.stderr.splitlines() if "degraded" in line]
+    assert warnings == [
+        "warning: degraded briefing: llm: authentication failed (HTTP 401): check the key in "
+        "$TEST_LLM_KEY; fell back to the rules analyst"
+    ]
+    briefing = Briefing.from_json((tmp_path / "out" / "zh" / DATE / "briefing.json").read_text("utf-8"))
+    assert briefing.items() and len(briefing.degraded) == 1

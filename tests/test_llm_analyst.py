@@ -182,7 +182,7 @@ def test_the_cache_key_follows_inputs_model_and_prompts(server: FakeLLM, tmp_pat
         (Reply.json(fed_answer(title={"zh": "Fed cuts", "en": "Fed cuts"})), "wrong language"),
         (Reply.error(500), "HTTP 500"),
         (Reply.error(429, retry_after="0.01"), "HTTP 429"),
-        (Reply.error(401), "HTTP 401"),
+        (Reply.error(404), "HTTP 404"),
         (Reply.slow(0.8), "timeout"),
         (Reply(body=b"<html>proxy error</html>"), "not a chat completion"),
     ],

@@ -10,6 +10,7 @@ import pytest
 
 from briefing.analyse.llm.client import (
     ChatClient,
+    LLMAuthError,
     LLMBudgetSpent,
     LLMHTTPError,
     LLMProtocolError,
@@ -220,3 +221,15 @@ def test_settings_refuse_a_base_url_that_is_not_http() -> None:
     )
     assert not LLMSettings(base_url="http://x/v1").configured
     assert not LLMSettings(base_url="http://x/v1", model="m", enabled=False).configured
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_an_auth_failure_stops_the_client(server: FakeLLM, status: int) -> None:
+    server.responder = lambda request: Reply.error(status)
+    with ChatClient(settings(server)) as client:
+        with pytest.raises(LLMAuthError) as first:
+            client.complete(MESSAGES)
+        with pytest.raises(LLMAuthError) as second:
+            client.complete(MESSAGES)
+    assert first.value is second.value and first.value.status == status
+    assert len(server.requests) == 1  # the second call never left the process

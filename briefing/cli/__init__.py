@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -56,8 +57,18 @@ class LazyGroup(click.Group):
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="briefing")
-def cli() -> None:
-    """briefing: a bilingual (中文 / English) daily market-news briefing generator."""
+@click.option("-v", "--verbose", count=True,
+              help="Log what each stage does to stderr (-vv: debug). Put it before the command.")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Append the stages' log lines to FILE.")
+def cli(verbose: int, log_file: Path | None) -> None:
+    """briefing: a bilingual (中文 / English) daily market-news briefing generator.
+
+    Start with `briefing init` (writes feeds.yaml), then `briefing nightly`.
+    """
+    from briefing.cli.logs import configure
+
+    configure(verbose, log_file)
 
 
 def main(argv: list[str] | None = None) -> Any:

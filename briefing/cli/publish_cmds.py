@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -39,8 +40,16 @@ def site(out: Path | None, hugo_dir: Path | None, no_pdf: bool, config: Config) 
     warn_placeholder_base_url(config)
     options = options_from_config(config, formats=_formats(config, no_pdf))
     target = out or config.resolve(config.site.out)
+    from briefing.cli.progress import Progress
+
     with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
-        report = build_site(store, options, target, hugo_dir=hugo_dir)
+        bar = Progress("site", len(store.briefing_dates()))
+
+        def progress(day: dt.date, done: int, total: int, rendered: bool) -> None:
+            bar.step(f"{day.isoformat()} {'rendered' if rendered else 'unchanged'}")
+
+        with bar:
+            report = build_site(store, options, target, hugo_dir=hugo_dir, progress=progress)
     click.echo(report.summary_line())
 
 
@@ -126,9 +135,26 @@ def nightly(ctx: click.Context, day: dt.date | None, wait: float | None, strict:
     if result.exit_code in (ExitCode.OK, ExitCode.DEGRADED):
         if not quiet:
             click.echo(result.summary)
+        else:
+            _warn_failed_feeds(result.manifest)
     else:
         click.echo(result.summary, err=True)
     ctx.exit(int(result.exit_code))
+
+
+def _warn_failed_feeds(manifest: dict[str, Any]) -> None:
+    """Under --quiet a good run prints nothing, but failing feeds are not silent: one line."""
+    fetch = manifest.get("fetch") or {}
+    failed = list(fetch.get("failed") or [])
+    if not failed:
+        return
+    total = sum(int(fetch.get(k) or 0) for k in ("sources_ok", "sources_failed", "sources_not_modified"))
+    shown = "; ".join(failed[:3]) + (f"; and {len(failed) - 3} more" if len(failed) > 3 else "")
+    click.echo(
+        f"warning: nightly {manifest.get('date')}: {len(failed)} of {total} feeds failed: {shown}"
+        f" (details: {manifest.get('log')})",
+        err=True,
+    )
 
 
 @click.command()

@@ -55,12 +55,17 @@ def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: P
         from briefing.render.pdf import prewarm
 
         prewarm()  # start the PDF worker while the day is analysed
-    briefing = _build_day(day, config, fetch_first)
+    from briefing.cli.progress import Progress
+
     rendered = {}
-    for edition in langs:
-        footer_md, footer_html = _footers(config, edition)
-        rendered[edition] = _render(briefing, edition, formats, footer_md, footer_html,
-                                    _other_edition(edition, langs))
+    with Progress(f"build {day.isoformat()}", 1 + len(langs)) as bar:
+        briefing = _build_day(day, config, fetch_first)
+        bar.step(f"analysed: {len(briefing.items())} items")
+        for edition in langs:
+            footer_md, footer_html = _footers(config, edition)
+            rendered[edition] = _render(briefing, edition, formats, footer_md, footer_html,
+                                        _other_edition(edition, langs))
+            bar.step(f"{edition}: {', '.join(formats)}")
     from briefing.render.write import write_files
 
     for edition, files in rendered.items():

@@ -129,8 +129,12 @@ def build_site(
     *,
     hugo_dir: Path | None = None,
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None = None,
+    progress: Callable[[dt.date, int, int, bool], None] | None = None,
 ) -> SiteReport:
-    """Build and publish the site from every stored briefing; see the module docstring."""
+    """Build and publish the site from every stored briefing; see the module docstring.
+
+    `progress(day, done, total, rendered)` is called after each day (rendered or reused).
+    """
     started = time.perf_counter()
     timings: dict[str, float] = {}
     releases = Releases(out)
@@ -175,10 +179,14 @@ def build_site(
             ):
                 days[day] = DayInfo.from_dict(cached["info"])
                 report.reused += 1
+                if progress is not None:
+                    progress(day, len(days), len(texts), False)
                 continue
             briefing = _parse(texts[day], day)
             days[day] = _render_day(writer, briefing, options, check, written_pages)
             report.rendered.append(day)
+            if progress is not None:
+                progress(day, len(days), len(texts), True)
         timings["days"] = time.perf_counter() - started - timings["read"]
         _write_site_files(writer, staging, options, days, written_pages)
         _verify(staging, written_pages)

@@ -280,7 +280,7 @@ class LLMAnalyst:
         if result is None:
             result = self._story_answer(story, brief)
         if isinstance(result, str):
-            self._degraded.append(f"llm: story {story.id}: {result}")
+            self._note_failure(f"story {story.id}", result)
             return base
         assert isinstance(result, CheckedStory)
         item = _merge(base, result, brief)
@@ -294,7 +294,7 @@ class LLMAnalyst:
         prompt = self.prompts.headline(items, self.client.model)
         result = self._answer(prompt, parse_headline_answer)
         if isinstance(result, str):
-            self._degraded.append(f"llm: headline: {result}")
+            self._note_failure("headline", result)
             return base
         assert isinstance(result, CheckedHeadline)
         return Headline(
@@ -305,6 +305,20 @@ class LLMAnalyst:
 
     def close(self) -> None:
         self.client.close()
+
+    def _note_failure(self, what: str, reason: str) -> None:
+        """One degradation note per failure; after a 401/403 one note for the whole run."""
+        auth = self.client.auth_error
+        if auth is None:
+            self._degraded.append(f"llm: {what}: {reason}")
+            return
+        note = (
+            f"llm: authentication failed (HTTP {auth.status}): check the key in "
+            f"${self.client.settings.api_key_env}; fell back to the rules analyst"
+        )
+        if note not in self._degraded:
+            log.warning("%s", note)
+            self._degraded.append(note)
 
     def _story_prompt(self, story: Story, brief: bool) -> tuple[Prompt, Parse] | str:
         settings = self.client.settings

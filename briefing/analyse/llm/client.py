@@ -15,6 +15,7 @@ Errors (all `LLMError`, an `AnalysisError`; `reason` is the short text for the r
     LLMError
     ├── LLMTimeout          no answer in time (after retries)
     ├── LLMHTTPError        a non-2xx status (after retries for 429/5xx); .status
+    │   └── LLMAuthError    401/403: the client asks no more for the rest of the run
     ├── LLMProtocolError    a 2xx whose body is not a chat completion
     ├── LLMConnectError     the endpoint could not be reached (after retries)
     └── LLMBudgetSpent      the run's token budget or deadline is used up; nothing was sent
@@ -68,6 +69,11 @@ class LLMHTTPError(LLMError):
         super().__init__(message, reason=f"HTTP {status}")
         self.status = status
         self.retry_after = retry_after
+
+
+class LLMAuthError(LLMHTTPError):
+    """401/403: the key is wrong or lacks access. Every later call would fail the same way,
+    so the client stops at the first one (`ChatClient.auth_error`) and asks no more."""
 
 
 class LLMProtocolError(LLMError):
@@ -131,6 +137,7 @@ class ChatClient:
         self._run_deadline = clock() + settings.run_timeout
         self.tokens_spent = 0
         self.calls = 0
+        self.auth_error: LLMAuthError | None = None
 
     @classmethod
     def from_settings(
@@ -153,7 +160,12 @@ class ChatClient:
         return max(0, self.settings.max_tokens_per_run - self.tokens_spent)
 
     def complete(self, messages: list[Message], *, max_tokens: int | None = None) -> ChatAnswer:
-        """One chat completion, retried within the limits; raises an `LLMError`."""
+        """One chat completion, retried within the limits; raises an `LLMError`.
+
+        After a 401/403 every call raises that `LLMAuthError` at once, without a request.
+        """
+        if self.auth_error is not None:
+            raise self.auth_error
         self._check_budget()
         body: dict[str, Any] = {
             "model": self.model,
@@ -215,6 +227,13 @@ class ChatClient:
         try:
             with self._http.stream("POST", self._url, content=payload, timeout=timeout) as resp:
                 data = self._read_body(resp, deadline)
+                if resp.status_code in (401, 403):
+                    with self._lock:
+                        self.auth_error = self.auth_error or LLMAuthError(
+                            f"LLM authentication failed: {self._url}: HTTP {resp.status_code}",
+                            status=resp.status_code,
+                        )
+                    raise self.auth_error
                 if resp.status_code // 100 != 2:
                     raise LLMHTTPError(
                         f"LLM call failed: {self._url}: HTTP {resp.status_code}: "
