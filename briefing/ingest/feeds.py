@@ -16,6 +16,7 @@ import email.utils
 import io
 import json
 import re
+import sys
 import time
 import xml.sax
 from typing import Any
@@ -26,6 +27,7 @@ import feedparser
 from briefing.errors import ParseError
 from briefing.ingest.encoding import decode_bytes, header_charset
 from briefing.ingest.entries import RawEntry
+from briefing.ingest.firstn import first_entries
 from briefing.ingest.urls import canonical_url
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -122,7 +124,12 @@ def _to_utf8_xml(text: str) -> bytes:
 
 
 def parse_feed(
-    data: bytes, *, content_type: str | None, url: str | None, zone: ZoneInfo
+    data: bytes,
+    *,
+    content_type: str | None,
+    url: str | None,
+    zone: ZoneInfo,
+    max_entries: int | None = None,
 ) -> tuple[list[RawEntry], list[str]]:
     """RawEntries of a feed body, in document order, and warnings; ParseError if not a feed."""
     decoded = decode_bytes(data, header_charset(content_type))
@@ -133,7 +140,10 @@ def parse_feed(
     stripped = decoded.text.lstrip("\ufeff \t\r\n")
     if "json" in ctype or stripped.startswith("{"):
         return _parse_json_feed(stripped, url, zone), warnings
-    parsed = _parse_bytes(_to_utf8_xml(decoded.text))
+    document, cut = first_entries(_to_utf8_xml(decoded.text), max_entries or sys.maxsize)
+    if cut:
+        warnings.append(f"more than {max_entries} entries; only the first {max_entries} read")
+    parsed = _parse_bytes(document)
     exc = parsed.get("bozo_exception")
     if (
         isinstance(exc, xml.sax.SAXParseException)

@@ -23,7 +23,13 @@ def parse_feed_job(
     url: str,
     now: dt.datetime,
 ) -> ParsedSource:
-    raws, warnings = parse_feed(body, content_type=content_type, url=url, zone=settings.zone)
+    raws, warnings = parse_feed(
+        body,
+        content_type=content_type,
+        url=url,
+        zone=settings.zone,
+        max_entries=settings.max_entries,
+    )
     parsed = build_articles(raws, source, settings, now)
     parsed.warnings[:0] = warnings
     return parsed

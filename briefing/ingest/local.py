@@ -27,6 +27,7 @@ from briefing.errors import ParseError
 from briefing.ingest.encoding import decode_bytes
 from briefing.ingest.entries import RawEntry
 from briefing.ingest.feeds import parse_date
+from briefing.ingest.regular import read_regular
 from briefing.ingest.urls import canonical_url
 
 SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
@@ -80,9 +81,7 @@ def list_files(root: Path, path: Path) -> tuple[list[Path], list[str]]:
 def read_file(file: Path, key: str, zone: ZoneInfo) -> RawEntry:
     """One local article; ParseError when the file cannot be read."""
     try:
-        if file.stat().st_size > MAX_FILE_BYTES:
-            raise ParseError(f"{file}: larger than {MAX_FILE_BYTES} bytes")
-        data = file.read_bytes()
+        data = read_regular(file, MAX_FILE_BYTES)  # a FIFO in the folder must not block
     except OSError as exc:
         raise ParseError(f"cannot read {file}: {exc}") from exc
     suffix = file.suffix.lower()

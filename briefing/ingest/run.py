@@ -20,13 +20,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -37,7 +36,8 @@ from briefing.ingest.http import HttpStatusError, fetch_feed, make_client
 from briefing.ingest.jobs import parse_feed_job, read_local_job
 from briefing.ingest.lang import detect_lang
 from briefing.ingest.report import FetchReport, SourceResult
-from briefing.ingest.settings import SourceConfig
+from briefing.ingest.settings import IngestSettings, SourceConfig
+from briefing.ingest.workers import ParsePool
 from briefing.store import SourceState, Store
 
 if TYPE_CHECKING:
@@ -57,22 +57,39 @@ def _warm_up() -> None:
     detect_lang("简体中文與繁體中文")
 
 
-def _executor(workers: int, feed_count: int) -> Executor:
-    """Where parse jobs run: a few worker processes on a multi-core host, else one thread.
+class _InlineParser:
+    """`parse_workers: 0`: jobs in one thread of this process (no isolation: tests, 1 CPU)."""
 
-    Workers are forked, and all of them at once, *before* the event loop starts (see
-    `run_fetch`): forking is measured twice as fast as forkserver here, and forking
-    before any of our threads exist is what makes it safe.
+    def __init__(self) -> None:
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-parse")
+
+    async def run(self, fn: Callable[..., Any], *args: Any, budget: float) -> Any:
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout(budget):
+            return await loop.run_in_executor(self._thread, fn, *args)
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True, cancel_futures=True)
+
+
+Parser = ParsePool | _InlineParser
+
+
+def _parser(settings: IngestSettings, source_count: int) -> Parser:
+    """Where parse jobs run: worker processes that can be stopped, one per CPU (at most 4).
+
+    Workers are forked, all of them, *before* the event loop starts (see `run_fetch`):
+    forking is measured twice as fast as forkserver here, and forking before any of our
+    threads exist is what makes it safe. Only a replacement for a stopped worker, or an
+    extra one while a source runs long, is forked later.
     """
+    workers = settings.parse_workers
     if workers == -1:
-        cpus = os.cpu_count() or 1
-        workers = min(cpus, 4) if cpus > 1 and feed_count >= 8 else 0
-    if workers == 0 or "fork" not in multiprocessing.get_all_start_methods():
-        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-parse")
+        workers = min(os.cpu_count() or 1, 4, max(source_count, 1))
+    if workers == 0 or not hasattr(os, "fork"):
+        return _InlineParser()
     _warm_up()
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    pool.submit(_warm_up).result()  # with "fork", the first submit starts every worker
-    return pool
+    return ParsePool(workers, memory=settings.parse_memory_mb * 1024 * 1024)
 
 
 class _Runner:
@@ -82,7 +99,7 @@ class _Runner:
         store: Store,
         clock: Clock,
         client: httpx.AsyncClient,
-        executor: Executor,
+        parser: Parser,
         check_dns: bool,
         network_slots: asyncio.Semaphore,
     ) -> None:
@@ -91,7 +108,7 @@ class _Runner:
         self.store = store
         self.clock = clock
         self.client = client
-        self.executor = executor
+        self.parser = parser
         self.check_dns = check_dns
         # held only while talking to a server: parsing must not keep a connection slot
         self.network_slots = network_slots
@@ -127,11 +144,10 @@ class _Runner:
         return replace(result, elapsed=time.monotonic() - started)
 
     async def _parse(self, job: Callable[..., ParsedSource], *args: object) -> ParsedSource:
-        loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.executor, job, *args)
-        # the same budget again for parsing, counted from when the job is queued
-        async with asyncio.timeout(self.settings.total_timeout):
-            return await future
+        # the same budget again for parsing, counted from when a worker takes the job:
+        # waiting behind other sources is not this source's fault
+        result: ParsedSource = await self.parser.run(job, *args, budget=self.settings.total_timeout)
+        return result
 
     async def _fetch_feed(
         self, source: SourceConfig, state: SourceState, now: dt.datetime
@@ -246,12 +262,12 @@ async def _run_all(
     clock: Clock,
     transport: httpx.AsyncBaseTransport | None,
     progress: Progress | None,
-    executor: Executor,
+    parser: Parser,
 ) -> list[SourceResult]:
     sources = [s for s in config.sources if s.enabled]
     network_slots = asyncio.Semaphore(config.settings.concurrency)
     async with make_client(config.settings, transport) as client:
-        runner = _Runner(config, store, clock, client, executor, transport is None, network_slots)
+        runner = _Runner(config, store, clock, client, parser, transport is None, network_slots)
 
         async def one(source: SourceConfig) -> SourceResult:
             result = await runner.run_source(source)
@@ -284,12 +300,12 @@ def run_fetch(
     """
     clock = clock or _utcnow
     started = clock()
-    feeds = sum(1 for s in config.sources if s.enabled and s.url)
-    executor = _executor(config.settings.parse_workers, feeds)
+    enabled = sum(1 for s in config.sources if s.enabled)
+    parser = _parser(config.settings, enabled)
     try:
-        results = asyncio.run(_run_all(config, store, clock, transport, progress, executor))
+        results = asyncio.run(_run_all(config, store, clock, transport, progress, parser))
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        parser.close()
     report = FetchReport(results=results, started=started, finished=clock())
     store.record_run(
         "fetch",

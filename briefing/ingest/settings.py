@@ -52,6 +52,9 @@ class IngestSettings(_Settings):
     parse_workers: int = Field(
         -1, ge=-1, le=64, description="processes parsing feeds; 0 parses inline, -1 picks"
     )
+    parse_memory_mb: int = Field(
+        1024, ge=64, description="address space a parse worker may add; over it, the source fails"
+    )
     busy_timeout: float = Field(5.0, ge=0, description="seconds to wait for a locked store")
     languages: list[str] = Field(
         default_factory=lambda: ["zh", "en"],
