@@ -18,3 +18,12 @@ def seed_path(prefix: str) -> Path:
     if not matches:
         pytest.skip(f"seed {prefix} not available (../shared/seeds is absent)")
     return matches[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _language_model_loaded() -> None:
+    """Load the language-identification model once per test process, as a fetch run does
+    once per run: tests that time a fetch measure the fetch, not the model's loading."""
+    from briefing.ingest.lang import warm_up
+
+    warm_up()

@@ -26,11 +26,11 @@ COMMANDS: dict[str, str] = {
     "init": "briefing.cli.init_cmd:init",
     "fetch": "briefing.cli.ingest_cmds:fetch",
     "articles": "briefing.cli.ingest_cmds:articles",
+    "sources": "briefing.cli.sources_cmds:sources",
     "site": "briefing.cli.publish_cmds:site",
     "check": "briefing.cli.publish_cmds:check",
     "nightly": "briefing.cli.publish_cmds:nightly",
     "serve": "briefing.cli.publish_cmds:serve",
-    "sources": "briefing.cli.sources_cmds:sources",
 }
 
 

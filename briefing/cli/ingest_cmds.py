@@ -21,9 +21,11 @@ from briefing.redact import redact
 def fetch(config: Config, quiet: bool) -> None:
     """Fetch every enabled source in feeds.yaml into the store.
 
-    Prints a progress bar on a terminal and one summary line at the end. Exits 0 when
-    only some sources failed (their errors are stored on them and listed on stderr), and
-    1 when the configuration or the store is broken.
+    Prints a progress bar on a terminal, one line per failed source and one line of
+    warnings per source that had any (stderr), and one summary line at the end. Exits 0
+    when all or only some sources failed (the summary then says PARTIAL; errors and
+    warnings are stored on the sources: see `briefing sources`), 1 when every source
+    failed, and 1 when the configuration or the store is broken.
     """
     from briefing.ingest import SourceResult, run_fetch
     from briefing.store import Store
@@ -44,8 +46,13 @@ def fetch(config: Config, quiet: bool) -> None:
     for result in report.results:
         if result.failed:
             click.echo(redact(f"warning: {result.describe()}"), err=True)
-    if not quiet:
+        elif (line := result.warning_line()) is not None and not quiet:
+            click.echo(redact(f"warning: {line}"), err=True)
+    if not quiet or report.status == "failed":
         click.echo(report.summary_line())
+    if report.status == "failed":
+        click.echo("error: every source failed; nothing was fetched", err=True)
+        raise click.exceptions.Exit(1)
 
 
 class _Null:

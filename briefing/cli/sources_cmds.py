@@ -1,9 +1,11 @@
-"""`briefing sources`: the feed list — import and export OPML."""
+"""`briefing sources`: the feed list — its health, and OPML import and export."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,7 +16,7 @@ from briefing.errors import BriefingError
 
 @click.group()
 def sources() -> None:
-    """The feed list in feeds.yaml: import and export OPML."""
+    """The feed list in feeds.yaml: its health, and OPML import and export."""
 
 
 @sources.command("import")
@@ -73,3 +75,72 @@ def export_opml(output: Path | None, include_disabled: bool, config: Config) -> 
 
     write_atomically(output, data)
     click.echo(f"{len(feeds)} feeds written to {output}", err=True)
+
+
+@sources.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def health(config: Config, as_json: bool) -> None:
+    """Every configured source's health, from what the store remembers of its fetches.
+
+    Columns: id, state (ok, FAILING, STALE, never fetched, disabled), last success, entries
+    in the last fetch, newest dated entry, and on the following lines the last error and
+    the last fetch's warnings. Exits 0 even when sources are unhealthy (it only reports).
+    """
+    from briefing.store import Store
+
+    with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
+        states = {s.id: s for s in store.sources()}
+    zone = config.settings.zone
+    rows = [_row(src.id, src.enabled, states.get(src.id), zone) for src in config.sources]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("no sources in feeds.yaml", err=True)
+        return
+    click.echo(f"{'source':<24} {'state':<13} {'last success':<16} {'entries':>7}  newest dated")
+    for row in rows:
+        click.echo(
+            f"{row['id'][:24]:<24} {row['state']:<13} {_short(row['last_success']):<16} "
+            f"{row['entries']:>7}  {_short(row['newest_published'])}"
+        )
+        if row["last_error"]:
+            click.echo(f"{'':4}last error {_short(row['last_error_at'])}: {row['last_error']}")
+        for warning in row["warnings"]:
+            click.echo(f"{'':4}warning: {warning}")
+
+
+def _short(iso: str | None) -> str:
+    return iso[:16].replace("T", " ") if iso else "-"
+
+
+def _row(source_id: str, enabled: bool, state: Any, zone: Any) -> dict[str, Any]:
+    def when(value: dt.datetime | None) -> str | None:
+        return value.astimezone(zone).isoformat() if value else None
+
+    if state is None:
+        return {
+            "id": source_id, "state": "disabled" if not enabled else "never fetched",
+            "last_success": None, "last_error": None, "last_error_at": None, "entries": 0,
+            "newest_published": None, "stale": False, "warnings": [],
+        }  # fmt: skip
+    failing = state.last_error_type is not None
+    label = (
+        "disabled" if not enabled
+        else "FAILING" if failing
+        else "STALE" if state.stale
+        else "ok"
+    )  # fmt: skip
+    return {
+        "id": source_id,
+        "state": label,
+        "last_success": when(state.last_success),
+        "last_error": f"{state.last_error_type}: {state.last_error_message}" if failing else None,
+        "last_error_at": when(state.last_error_at),
+        "consecutive_failures": state.consecutive_failures,
+        "entries": state.entries,
+        "newest_published": when(state.newest_published),
+        "stale": state.stale,
+        "warnings": list(state.warnings),
+    }

@@ -150,6 +150,12 @@ def build_articles(
         dt.timedelta(days=settings.stale_after_days),
     )
     result.context = context
+    if context.stale and result.articles:
+        result.warnings.append(
+            f"stale: newest dated entry {context.newest.date().isoformat()}"
+            if context.newest
+            else "no entry states a publication date"
+        )
     result.articles = [
         replace(a, rejected=str(verdict)) if (verdict := admit(a, context, cats)) else a
         for a, cats in zip(result.articles, categories, strict=True)

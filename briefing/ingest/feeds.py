@@ -12,12 +12,10 @@ refetches the whole feed.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import io
 import json
 import re
 import sys
-import time
 import xml.sax
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,6 +23,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 
 from briefing.errors import ParseError
+from briefing.ingest.dates import parse_date
 from briefing.ingest.encoding import decode_bytes, header_charset
 from briefing.ingest.entries import RawEntry
 from briefing.ingest.firstn import first_entries
@@ -34,7 +33,6 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 _TRUNCATED = ("no element found", "unclosed token", "unclosed cdata")
 # the document ends with its root's end tag (perhaps missing its '>'): complete after all
 _ROOT_CLOSED = re.compile(r"</(?:rss|feed|rdf:RDF|channel)\s*>?\s*$", re.I)
-_ISO_DAY = re.compile(r"^\s*\d{4}-\d{1,2}-\d{1,2}")
 
 
 def _parse_bytes(data: bytes) -> feedparser.FeedParserDict:
@@ -45,57 +43,19 @@ def _parse_bytes(data: bytes) -> feedparser.FeedParserDict:
     return feedparser.parse(io.BytesIO(data), response_headers=headers, sanitize_html=True)
 
 
-def parse_date(value: str | None, zone: ZoneInfo) -> tuple[dt.datetime | None, bool]:
-    """(aware datetime or None, impossible): RFC 822 or ISO 8601; naive values are in `zone`.
+def _entry_time(entry: Any, zone: ZoneInfo, china: bool) -> dt.datetime | None:
+    """The entry's stated time, from its published, updated or created text.
 
-    `impossible` is True for well-formed but non-existent dates (30 February), which
-    feedparser would silently roll over to 1 March.
+    feedparser's own `*_parsed` values are not used: for forms it does not know it
+    guesses (see `dates`); an impossible date leaves the entry undated.
     """
-    if not value or not value.strip():
-        return None, False
-    text = value.strip()
-    parsed: dt.datetime | None = None
-    tup = email.utils.parsedate_tz(text)
-    if tup is not None:
-        try:
-            parsed = email.utils.parsedate_to_datetime(text)
-        except (ValueError, TypeError, OverflowError):
-            return None, True
-    elif _ISO_DAY.match(text):
-        try:
-            parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T", 1))
-        except ValueError:
-            try:  # date-only or odd separators: check the day exists at least
-                dt.date.fromisoformat(text[:10])
-            except ValueError:
-                return None, True
-            return None, False
-    if parsed is None:
-        return None, False
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed, False
-
-
-def _struct_to_dt(value: time.struct_time | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime(*value[:6], tzinfo=dt.UTC)
-    except (ValueError, TypeError):
-        return None
-
-
-def _entry_time(entry: Any, zone: ZoneInfo) -> dt.datetime | None:
     for field in ("published", "updated", "created"):
         raw = dict.get(entry, field)  # plain dict access: no feedparser fallback warnings
         if not raw:
             continue
-        parsed, impossible = parse_date(raw, zone)
+        parsed, impossible = parse_date(raw, zone, china=china)
         if impossible:
             return None
-        if parsed is None:
-            parsed = _struct_to_dt(dict.get(entry, f"{field}_parsed"))
         if parsed is not None:
             return parsed
     return None
@@ -130,8 +90,13 @@ def parse_feed(
     url: str | None,
     zone: ZoneInfo,
     max_entries: int | None = None,
+    china: bool | None = None,
 ) -> tuple[list[RawEntry], list[str]]:
-    """RawEntries of a feed body, in document order, and warnings; ParseError if not a feed."""
+    """RawEntries of a feed body, in document order, and warnings; ParseError if not a feed.
+
+    `zone` is for times without a zone; `china` (the source writes Chinese, so `CST` is
+    +08:00) is taken from the feed's declared language when not given.
+    """
     decoded = decode_bytes(data, header_charset(content_type))
     warnings = list(decoded.warnings)
     ctype = (content_type or "").split(";")[0].strip().lower()
@@ -139,7 +104,7 @@ def parse_feed(
         warnings.append(f"served as {ctype}; parsed as a feed anyway")
     stripped = decoded.text.lstrip("\ufeff \t\r\n")
     if "json" in ctype or stripped.startswith("{"):
-        return _parse_json_feed(stripped, url, zone), warnings
+        return _parse_json_feed(stripped, url, zone, china), warnings
     document, cut = first_entries(_to_utf8_xml(decoded.text), max_entries or sys.maxsize)
     if cut:
         warnings.append(f"more than {max_entries} entries; only the first {max_entries} read")
@@ -156,6 +121,8 @@ def parse_feed(
     if exc is not None:
         warnings.append(f"feed is not well-formed ({type(exc).__name__}); parsed leniently")
     base = parsed.get("feed", {}).get("link") or url
+    if china is None:
+        china = _chinese(parsed.get("feed", {}).get("language"))
     raws: list[RawEntry] = []
     skipped = 0
     for entry in parsed.get("entries", []):
@@ -173,7 +140,7 @@ def parse_feed(
                 title=title,
                 url=link,
                 html=_entry_html(entry),
-                published=_entry_time(entry, zone),
+                published=_entry_time(entry, zone, china),
                 title_is_html="html" in (title_detail.get("type") or "") or "<" in title,
                 categories=_categories(entry),
             )
@@ -183,7 +150,13 @@ def parse_feed(
     return raws, warnings
 
 
-def _parse_json_feed(text: str, url: str | None, zone: ZoneInfo) -> list[RawEntry]:
+def _chinese(language: object) -> bool:
+    return isinstance(language, str) and language.strip().lower().startswith("zh")
+
+
+def _parse_json_feed(
+    text: str, url: str | None, zone: ZoneInfo, china: bool | None
+) -> list[RawEntry]:
     try:
         doc = json.loads(text)
     except ValueError as exc:
@@ -195,6 +168,8 @@ def _parse_json_feed(text: str, url: str | None, zone: ZoneInfo) -> list[RawEntr
     if not isinstance(items, list):
         raise ParseError("JSON Feed has no items list")
     base = doc.get("home_page_url") or url
+    if china is None:
+        china = _chinese(doc.get("language"))
     raws: list[RawEntry] = []
     for item in items:
         if not isinstance(item, dict):
@@ -204,7 +179,9 @@ def _parse_json_feed(text: str, url: str | None, zone: ZoneInfo) -> list[RawEntr
         if not key:
             continue
         published, impossible = parse_date(
-            _str(item.get("date_published")) or _str(item.get("date_modified")), zone
+            _str(item.get("date_published")) or _str(item.get("date_modified")),
+            zone,
+            china=china,
         )
         html = _str(item.get("content_html")) or None
         raws.append(
@@ -225,3 +202,6 @@ def _parse_json_feed(text: str, url: str | None, zone: ZoneInfo) -> list[RawEntr
 
 def _str(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+__all__ = ["parse_date", "parse_feed"]

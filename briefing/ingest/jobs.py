@@ -27,7 +27,8 @@ def parse_feed_job(
         body,
         content_type=content_type,
         url=url,
-        zone=settings.zone,
+        zone=source.zone(settings.zone),
+        china=source.writes_chinese,
         max_entries=settings.max_entries,
     )
     parsed = build_articles(raws, source, settings, now)
@@ -38,7 +39,7 @@ def parse_feed_job(
 def read_local_job(
     source: SourceConfig, settings: IngestSettings, root: Path, now: dt.datetime
 ) -> ParsedSource:
-    raws, warnings = read_source(root, source.path or "", settings.zone)
+    raws, warnings = read_source(root, source.path or "", source.zone(settings.zone))
     parsed = build_articles(raws, source, settings, now)
     parsed.warnings[:0] = warnings
     return parsed

@@ -24,9 +24,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from briefing.errors import ParseError
+from briefing.ingest.dates import parse_date
 from briefing.ingest.encoding import decode_bytes
 from briefing.ingest.entries import RawEntry
-from briefing.ingest.feeds import parse_date
 from briefing.ingest.regular import read_regular
 from briefing.ingest.urls import canonical_url
 
@@ -101,8 +101,8 @@ def _when(value: Any, zone: ZoneInfo) -> dt.datetime | None:
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=zone)
     if isinstance(value, str):
-        text = re.sub(r"[年月/.]", "-", value.strip()).replace("日", "")
-        return parse_date(text, zone)[0]
+        china = re.search(r"[年月日]", value) is not None
+        return parse_date(value, zone, china=china)[0]
     return None
 
 

@@ -3,10 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Status = Literal["ok", "not_modified", "error", "deferred"]
+
+_ENTRY_PREFIX = re.compile(r"^entry .{0,300}?: (?=\S)")
+_QUOTED = re.compile(r"'[^']{0,80}'|\"[^\"]{0,80}\"")
+
+
+def aggregate_warnings(warnings: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """One line per kind of warning, with a count: `text truncated (x3)`.
+
+    Per-entry warnings (`entry <key>: ...`) lose their entry key, so forty entries with the
+    same problem make one line, not forty; the order is that of first appearance.
+    """
+    counts: Counter[str] = Counter()
+    for warning in warnings:
+        kind = _ENTRY_PREFIX.sub("", warning.strip())
+        if kind != warning.strip():
+            kind = _QUOTED.sub("…", kind)
+        counts[kind] += 1
+    return tuple(k if n == 1 else f"{k} (x{n})" for k, n in counts.items())
 
 
 @dataclass(frozen=True)
@@ -20,8 +40,10 @@ class SourceResult:
     entries: int = 0
     error_type: str | None = None
     error: str | None = None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # aggregated: one line per kind
     elapsed: float = 0.0
+    rejected: int = 0  # entries admission kept out of briefings (stored all the same)
+    stale: bool = False
 
     @property
     def failed(self) -> bool:
@@ -34,7 +56,14 @@ class SourceResult:
             return f"{self.source_id}: deferred: {self.error}"
         if self.status == "not_modified":
             return f"{self.source_id}: not modified"
-        return f"{self.source_id}: ok, {self.new} new, {self.updated} updated"
+        rejected = f", {self.rejected} not admitted" if self.rejected else ""
+        return f"{self.source_id}: ok, {self.new} new, {self.updated} updated{rejected}"
+
+    def warning_line(self) -> str | None:
+        """All of this source's warnings on one line, or None when it has none."""
+        if not self.warnings:
+            return None
+        return f"{self.source_id}: " + "; ".join(self.warnings)
 
 
 @dataclass(frozen=True)
@@ -72,9 +101,11 @@ class FetchReport:
 
     @property
     def status(self) -> str:
+        """`ok`, `partial` (some sources failed) or `failed` (every source that ran failed)."""
         if not self.failed:
             return "ok"
-        return "failed" if self.failed == len(self.results) else "partial"
+        ran = [r for r in self.results if r.status != "deferred"]
+        return "failed" if self.failed == len(ran) else "partial"
 
     def result(self, source_id: str) -> SourceResult:
         return next(r for r in self.results if r.source_id == source_id)
@@ -84,17 +115,31 @@ class FetchReport:
         head = f"{self.ok} ok, {self.failed} failed, {self.not_modified} not modified"
         if self.deferred:
             head += f", {self.deferred} deferred"
-        return f"{head}; articles: {self.new} new, {self.updated} updated"
+        tail = ""
+        rejected = sum(r.rejected for r in self.results)
+        if rejected:
+            tail += f", {rejected} not admitted"
+        stale = sum(1 for r in self.results if r.stale)
+        if stale:
+            tail += f"; {stale} stale"
+        if self.status != "ok":
+            tail += f"; {self.status.upper()}"
+        return f"{head}; articles: {self.new} new, {self.updated} updated{tail}"
 
     def as_details(self) -> dict[str, Any]:
         return {
             "summary": self.summary_line(),
+            "status": self.status,
+            "failed": sorted(r.source_id for r in self.results if r.failed),
             "sources": {
                 r.source_id: {
                     "status": r.status,
                     "new": r.new,
                     "updated": r.updated,
                     **({"error": f"{r.error_type}: {r.error}"} if r.error_type else {}),
+                    **({"warnings": list(r.warnings)} if r.warnings else {}),
+                    **({"rejected": r.rejected} if r.rejected else {}),
+                    **({"stale": True} if r.stale else {}),
                 }
                 for r in self.results
             },

@@ -34,8 +34,8 @@ from briefing.ingest.encoding import plausibility
 from briefing.ingest.entries import ParsedSource
 from briefing.ingest.http import HttpStatusError, fetch_feed, make_client
 from briefing.ingest.jobs import parse_feed_job, read_local_job
-from briefing.ingest.lang import detect_lang
-from briefing.ingest.report import FetchReport, SourceResult
+from briefing.ingest.lang import warm_up
+from briefing.ingest.report import FetchReport, SourceResult, aggregate_warnings
 from briefing.ingest.settings import IngestSettings, SourceConfig
 from briefing.ingest.workers import ParsePool
 from briefing.store import SourceState, Store
@@ -54,7 +54,7 @@ def _utcnow() -> dt.datetime:
 def _warm_up() -> None:
     """Build the lazily built tables once, so forked workers inherit them."""
     plausibility("中")
-    detect_lang("简体中文與繁體中文")
+    warm_up()  # the language model and the conversion tables
 
 
 class _InlineParser:
@@ -86,9 +86,9 @@ def _parser(settings: IngestSettings, source_count: int) -> Parser:
     workers = settings.parse_workers
     if workers == -1:
         workers = min(os.cpu_count() or 1, 4, max(source_count, 1))
+    _warm_up()  # before any parse job's deadline starts: the language model loads once
     if workers == 0 or not hasattr(os, "fork"):
         return _InlineParser()
-    _warm_up()
     return ParsePool(workers, memory=settings.parse_memory_mb * 1024 * 1024)
 
 
@@ -206,9 +206,23 @@ class _Runner:
         etag: str | None,
         last_modified: str | None,
     ) -> SourceResult:
+        warnings = aggregate_warnings(parsed.warnings)
+        context = parsed.context
+        newest = max(
+            (t for t in (state.newest_published, context.newest if context else None) if t),
+            default=None,
+        )
+        stale = bool(context and context.stale) if parsed.articles else state.stale
         # the watermark moves on with the articles or not at all: see the module docstring
         new, updated = self.store.save_fetch(
-            self._success(state, now, etag, last_modified), parsed.articles
+            replace(
+                self._success(state, now, etag, last_modified),
+                entries=len(parsed.articles),
+                newest_published=newest,
+                stale=stale,
+                warnings=warnings,
+            ),
+            parsed.articles,
         )
         return SourceResult(
             source.id,
@@ -216,7 +230,9 @@ class _Runner:
             new=new,
             updated=updated,
             entries=len(parsed.articles),
-            warnings=tuple(parsed.warnings),
+            warnings=warnings,
+            rejected=sum(1 for a in parsed.articles if a.rejected),
+            stale=stale,
         )
 
     def _record_error(

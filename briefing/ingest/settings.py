@@ -18,6 +18,16 @@ LANGS = ("zh-Hans", "zh-Hant", "en")
 _SOURCE_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 
 
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(
+            f"unknown time zone {value!r}: use an IANA name such as Asia/Shanghai or UTC"
+        ) from exc
+    return value
+
+
 class _Settings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -79,13 +89,7 @@ class IngestSettings(_Settings):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(
-                f"unknown time zone {value!r}: use an IANA name such as Asia/Shanghai or UTC"
-            ) from exc
-        return value
+        return _check_zone(value)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -103,6 +107,23 @@ class SourceConfig(_Settings):
     weight: float = Field(1.0, ge=0, le=10)
     section: str | None = None
     enabled: bool = True
+    timezone: str | None = Field(
+        None, description="IANA zone of this source's times that carry no zone of their own"
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _source_zone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_zone(value)
+
+    def zone(self, default: ZoneInfo) -> ZoneInfo:
+        """The zone for this source's zone-less times: its own `timezone:`, else `default`."""
+        return ZoneInfo(self.timezone) if self.timezone else default
+
+    @property
+    def writes_chinese(self) -> bool | None:
+        """True when configured as Chinese (its `CST` is +08:00); None: ask the feed."""
+        return True if self.lang and self.lang.startswith("zh") else None
 
     @field_validator("id")
     @classmethod

@@ -129,3 +129,22 @@ def test_relative_url_resolved_against_base() -> None:
 )
 def test_decode_bytes(data: bytes, declared: str | None, expected: str) -> None:
     assert decode_bytes(data, declared).text.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "lang"),
+    [
+        ("O banco central manteve a taxa de juros inalterada nesta terça-feira, citando a "
+         "inflação persistente nos serviços.", None, "pt"),
+        ("Центральный банк сохранил ключевую ставку на прежнем уровне, сославшись на инфляцию.",
+         None, "ru"),
+        ("La banque centrale a maintenu son taux directeur inchangé mardi, citant l'inflation.",
+         None, "fr"),
+        ("日本銀行は火曜日、政策金利を据え置くと発表した。", None, "ja"),
+        # a short English title with a French-looking name stays with the source's language
+        ("Gisèle Pelicot's memoir launches", "en", "en"),
+        ("Tesla Q4 deliveries beat estimates", None, "en"),
+    ],
+)
+def test_detect_lang_beyond_chinese_and_english(text: str, hint: str | None, lang: str) -> None:
+    assert detect_lang(text, hint) == lang

@@ -45,7 +45,9 @@ def test_fetch_summary_and_exit_zero_when_sources_fail(
     config = _setup(tmp_path, loopback_server)
     result = run("fetch", "--config", str(config.path))
     assert result.exit_code == 0
-    assert result.stdout == "2 ok, 1 failed, 0 not modified; articles: 3 new, 0 updated\n"
+    assert result.stdout == (
+        "2 ok, 1 failed, 0 not modified; articles: 3 new, 0 updated; 2 stale; PARTIAL\n"
+    )
     assert "warning: gone: HttpStatusError: HTTP 404" in result.stderr
     assert "/never" not in loopback_server.paths()
     quiet = run("fetch", "--config", str(config.path), "--quiet")
@@ -116,3 +118,51 @@ def test_every_command_has_help() -> None:
     for name in ("fetch", "articles"):
         result = run(name, "--help")
         assert result.exit_code == 0 and "--config" in result.stdout
+
+
+def test_fetch_exits_non_zero_when_every_source_fails(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
+    loopback_server.respond("/gone", b"", status=404)
+    loopback_server.respond("/html", b"<html><body>login</body></html>",
+                            headers={"Content-Type": "text/html"})
+    config = write_config(tmp_path, [{"id": "gone", "url": loopback_server.url("/gone")},
+                                     {"id": "html", "url": loopback_server.url("/html")}])
+    result = run("fetch", "--config", str(config.path), "--quiet")
+    assert result.exit_code == 1
+    assert "0 ok, 2 failed" in result.stdout and "FAILED" in result.stdout
+    assert "every source failed" in result.stderr
+
+
+def test_warnings_are_printed_once_per_source_stored_and_listed_by_health(
+    tmp_path: Path, loopback_server: LoopbackServer
+) -> None:
+    items = "".join(
+        f"<item><title>Item {i}</title><link>https://w.example.com/{i}</link>"
+        f"<description>Port volumes rose again in week {i}.</description></item>"
+        for i in range(5)
+    )  # no dates at all, served as text/plain
+    loopback_server.respond("/plain", f'<rss version="2.0"><channel>{items}</channel></rss>'.encode(),
+                            headers={"Content-Type": "text/plain"})
+    loopback_server.respond("/gone", b"", status=404)
+    config = write_config(tmp_path, [{"id": "plain", "url": loopback_server.url("/plain")},
+                                     {"id": "gone", "url": loopback_server.url("/gone")},
+                                     {"id": "later", "url": loopback_server.url("/x"),
+                                      "enabled": False}])
+    result = run("fetch", "--config", str(config.path))
+    lines = [ln for ln in result.stderr.splitlines() if ln.startswith("warning: plain:")]
+    assert len(lines) == 1  # aggregated: one line for the source
+    assert "served as text/plain" in lines[0] and "no entry states a publication date" in lines[0]
+    assert "5 not admitted" in result.stdout
+    health = run("sources", "health", "--config", str(config.path), "--json")
+    assert health.exit_code == 0
+    rows = {r["id"]: r for r in json.loads(health.stdout)}
+    assert rows["plain"]["state"] == "STALE" and rows["plain"]["entries"] == 5
+    assert any("text/plain" in w for w in rows["plain"]["warnings"])
+    assert rows["gone"]["state"] == "FAILING" and "404" in rows["gone"]["last_error"]
+    assert rows["later"]["state"] == "disabled"
+    table = run("sources", "health", "--config", str(config.path))
+    assert "FAILING" in table.stdout and "last error" in table.stdout
+    assert "warning: served as text/plain" in table.stdout
+    rejected = run("articles", "--config", str(config.path), "--rejected")
+    assert rejected.stdout.count("rejected: undated: no publication date") == 5

@@ -80,6 +80,12 @@ def test_fixture(path: Path, fetched: Any) -> None:
         assert [a.lang for a in ordered] == expect["langs"]
     if "title_norm" in expect:
         assert [a.title_norm for a in ordered] == expect["title_norm"]
+    if "rejected" in expect:
+        assert [a.rejected.split(":")[0] if a.rejected else None for a in ordered] == expect[
+            "rejected"
+        ]
+    if "source_stale" in expect:
+        assert states[_sid(path)].stale == expect["source_stale"]
     if "date_inferred" in expect:
         assert [a.date_inferred for a in ordered] == expect["date_inferred"]
     for article, utc in zip(ordered, expect.get("published_utc", []), strict=False):

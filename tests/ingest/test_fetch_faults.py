@@ -186,7 +186,9 @@ def test_connection_refused_does_not_sink_the_others(
         assert report.result("dead").error_type == "FetchError"
         assert report.result("dead").error
         assert report.result("live").status == "ok"
-        assert report.summary_line() == "1 ok, 1 failed, 0 not modified; articles: 2 new, 0 updated"
+        assert report.summary_line() == (
+            "1 ok, 1 failed, 0 not modified; articles: 2 new, 0 updated; PARTIAL"
+        )
         run = store.runs("fetch")[0]
         assert run.status == "partial" and run.details["sources"]["dead"]["status"] == "error"
 
