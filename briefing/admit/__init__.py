@@ -16,13 +16,14 @@ from briefing.admit.classify import (
     usable_publisher,
 )
 from briefing.admit.rules import Rules, default_rules, load_rules
-from briefing.admit.stage import SourceContext, admit
+from briefing.admit.stage import SourceContext, admit, admit_articles
 
 __all__ = [
     "Rejection",
     "Rules",
     "SourceContext",
     "admit",
+    "admit_articles",
     "default_rules",
     "is_boilerplate_line",
     "load_rules",

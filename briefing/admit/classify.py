@@ -27,7 +27,7 @@ class Rejection:
     evidence: str = ""
 
     def __str__(self) -> str:
-        said = f": {self.evidence!r}" if self.evidence else ""
+        said = f": {self.evidence}" if self.evidence else ""
         return f"{self.rule}: {self.reason}{said}"
 
 

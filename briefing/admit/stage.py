@@ -1,7 +1,8 @@
 """The admission verdict of one article: language, not-news rules, and undated entries.
 
     context = SourceContext.of(stated_times, now, languages, stale_after)
-    admit(article, categories, context)   -> Rejection | None
+    admit(article, context, categories)   -> Rejection | None
+    admit_articles(articles, now=...)     -> (articles with verdicts, context)
 
 Pure: the clock comes in through `SourceContext.of`. A source is *live* when its newest
 stated publication time is recent; only a live source's undated entries may enter a day
@@ -11,8 +12,8 @@ stated publication time is recent; only a live source's undated entries may ente
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from briefing.admit.classify import Rejection, not_news
 from briefing.admit.rules import Rules
@@ -77,3 +78,30 @@ def admit(
         or not_news(article.title, article.text, categories, rules=rules)
         or _undated(article, context)
     )
+
+
+def admit_articles(
+    articles: Sequence[Article],
+    *,
+    now: dt.datetime | None = None,
+    languages: Iterable[str] = ("zh", "en"),
+    stale_after: dt.timedelta = DEFAULT_STALE_AFTER,
+    categories: Sequence[Iterable[str]] | None = None,
+    rules: Rules | None = None,
+) -> tuple[list[Article], SourceContext]:
+    """One source's articles with their verdicts set (`Article.rejected`), and the context.
+
+    `now` defaults to the latest first-seen time among them (the fetch's clock);
+    `categories[i]` are the feed categories of `articles[i]`.
+    """
+    if not articles:
+        return [], SourceContext(frozenset(lang_family(x) for x in languages), None, True)
+    now = now or max(a.first_seen for a in articles)
+    context = SourceContext.of((a.stated_published for a in articles), now, languages, stale_after)
+    cats: Sequence[Iterable[str]] = categories or [()] * len(articles)
+    out = []
+    for article, its in zip(articles, cats, strict=True):
+        verdict = admit(article, context, its, rules=rules)
+        rejected = str(verdict) if verdict is not None else None
+        out.append(article if article.rejected == rejected else replace(article, rejected=rejected))
+    return out, context

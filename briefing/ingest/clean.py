@@ -3,7 +3,9 @@
 `clean_text` runs, in order:
 
 1. NFC, newlines unified, NUL and other control characters removed (tab and newline kept);
-2. chart captions and source lines dropped (`图表3：…`, `资料来源：…`, `（资料图）`);
+2. chart captions and source lines dropped (`图表3：…`, `资料来源：…`, `（资料图）`), and the
+   boilerplate lines of admission.yaml's `strip_lines` (`编者按：本文来源于…`, reprint
+   notices, "appeared first on" footers, embedded-tweet signatures);
 3. the text cut at the first link-list or "more stories" heading (`相关内容`, `热门资讯`,
    `推荐阅读`, `Related`…) and at a subscription plea near the end (seed 003's footer);
 4. trailing credit lines (`校对：…`, `责任编辑：…`) dropped;
@@ -18,6 +20,8 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+
+from briefing.admit import strip_boilerplate
 
 # control characters except \t and \n; also the Unicode line/paragraph separators
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
@@ -166,6 +170,7 @@ def clean_text(text: str) -> str:
     """The cleaning pipeline above; paragraphs come back separated by one blank line."""
     lines = normalise(text).split("\n")
     lines = drop_captions(lines)
+    lines = strip_boilerplate(lines)
     lines = cut_boilerplate(lines)
     lines = mend_lines(lines)
     out = "\n".join(ln.strip() for ln in lines)

@@ -186,6 +186,30 @@ def _multibyte_alternative(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _non_latin_letters(text: str) -> bool:
+    return any(
+        ch.isalpha() and not unicodedata.name(ch, "LATIN").startswith("LATIN")
+        for ch in _NON_ASCII.findall(text[:20000])
+    )
+
+
+def _prefer_cp1252(
+    codec: str, text: str, score: float, candidates: list[tuple[float, int, str, str]]
+) -> tuple[str, str]:
+    """Undeclared single-byte Latin text is windows-1252, as feedparser and browsers read it.
+
+    charset-normalizer cannot tell the Latin code pages apart on a short feed: it reads
+    Latin-1 `campeão` as cp1250 `campeă`. A guess whose letters are not Latin (Cyrillic,
+    Greek) is kept; so is a multi-byte one.
+    """
+    if codec == "cp1252" or not _single_byte(codec) or _non_latin_letters(text):
+        return codec, text
+    for other_score, _, other, other_text in candidates:
+        if other == "cp1252" and other_score >= score:
+            return other, other_text
+    return codec, text
+
+
 def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
     """Decode `data`, trusting declarations only when the result is plausible."""
     for bom, codec in _BOMS:
@@ -233,6 +257,32 @@ def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
         if guess is not None:
             candidates.append((plausibility(guess), -rank, codec, guess))
     if candidates:
-        _, _, codec, text = max(candidates)
-        return Decoded(text, codec, warnings)
+        score, _, codec, text = max(candidates)
+        codec, text = _prefer_cp1252(codec, text, score, candidates)
+        return Decoded(text, codec, [*warnings, f"no charset declared; read as {codec}"])
     return Decoded(data.decode("utf-8", errors="replace"), "utf_8", [*warnings, "undecodable"])
+
+
+_ESCAPE = re.compile(r"\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[nrt])")
+_HEX_ESCAPE = re.compile(r"\\x[0-9a-fA-F]{2}")
+_BYTES_LITERAL = re.compile(r"""^\s*b?(['"])""")
+
+
+def string_dump(text: str) -> str | None:
+    """Why `text` looks like a program's dump of a string (`b'<rss>\\n  <item>…'`), or None.
+
+    Such text carries its line breaks and non-ASCII bytes as literal escape sequences
+    (backslash-n, backslash-x-e2): more of those than real line breaks, and either a bytes
+    or string literal's opening quote or hex escapes of UTF-8 bytes.
+    """
+    sample = text[:50_000]
+    escapes = len(_ESCAPE.findall(sample))
+    if escapes < 5 or escapes <= sample.count("\n"):
+        return None
+    hex_escapes = len(_HEX_ESCAPE.findall(sample))
+    if hex_escapes < 2 and not _BYTES_LITERAL.match(sample):
+        return None
+    return (
+        f"the text is a program's string dump ({escapes} literal escape sequences such as "
+        "\\n and \\x.., few real line breaks): export the original bytes instead"
+    )

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from briefing.admit import SourceContext, admit, usable_publisher
-from briefing.article import Article
+from briefing.admit import SourceContext, admit_articles, usable_publisher
+from briefing.article import Article, Parallel, lang_family
+from briefing.ingest.bilingual import split_bilingual
 from briefing.ingest.clean import clean_text, clean_title
+from briefing.ingest.encoding import string_dump
 from briefing.ingest.htmltext import html_to_text, sanitize_html
 from briefing.ingest.lang import detect_lang, normalise_for_analysis
 from briefing.ingest.settings import IngestSettings, SourceConfig
@@ -79,22 +81,36 @@ def decide_published(
 def build_article(
     raw: RawEntry, source: SourceConfig, settings: IngestSettings, now: dt.datetime
 ) -> tuple[Article | None, list[str]]:
-    """The `Article` for `raw`, or None (with a warning) when it has neither title nor text."""
+    """The `Article` for `raw`, or None (with a warning) when it has neither title nor text
+    or is a program's string dump."""
     warnings: list[str] = []
+    if (dump := string_dump(f"{raw.title}\n{raw.html or raw.text or ''}")) is not None:
+        return None, [f"entry {raw.key}: refused: {dump}"]
     html = sanitize_html(raw.html) if raw.html else None
     body = html_to_text(raw.html) if raw.html else (raw.text or "")
+    title_src = html_to_text(raw.title) if raw.title_is_html else raw.title
+    hint = raw.lang or source.lang
+    split_title, split_body = split_bilingual(title_src), split_bilingual(body)
+    if split_title is not None:
+        title_src = split_title[0]
+    if split_body is not None:
+        body = split_body[0]
     text = clean_text(body)
     if len(text) > settings.max_text_chars:
         text = text[: settings.max_text_chars].rstrip()
         warnings.append(f"entry {raw.key}: text truncated to {settings.max_text_chars} characters")
-    title_src = html_to_text(raw.title) if raw.title_is_html else raw.title
     title = clean_title(title_src, settings.max_title_chars)
     if not title:
         first = next((ln for ln in text.split("\n") if ln.strip()), "")
         title = clean_title(first, 80)
     if not title:
         return None, [f"entry {raw.key}: no title and no text; skipped"]
-    lang = detect_lang(f"{title}\n{text}", raw.lang or source.lang)
+    lang = detect_lang(f"{title}\n{text}", hint)
+    parallel = None
+    if split_title is not None or split_body is not None:
+        parallel = _parallel(
+            split_title[1] if split_title else "", split_body[1] if split_body else "", lang
+        )
     title_norm = normalise_for_analysis(title, lang)
     text_norm = normalise_for_analysis(text, lang)
     published, inferred, warning = decide_published(raw.published, now)
@@ -119,8 +135,26 @@ def build_article(
         date_inferred=inferred,
         source_weight=source.weight,
         section_hint=source.section,
+        parallel=parallel,
     )
     return article, warnings
+
+
+def _parallel(original_title: str, original_body: str, main_lang: str) -> Parallel | None:
+    """The original half of a bilingual item, when it is in another language family."""
+    text = clean_text(original_body)
+    title = clean_title(original_title, 500)
+    if not title:  # only the body quoted its original: its first line heads it
+        first = next((ln for ln in text.split("\n") if ln.strip()), "")
+        title = clean_title(first, 120)
+    if not title:
+        return None
+    lang = detect_lang(f"{title}\n{text}")
+    if lang_family(lang) == lang_family(main_lang):
+        return None
+    return Parallel(
+        lang=lang, title=title, text=text, text_norm=normalise_for_analysis(text, lang)
+    )
 
 
 def build_articles(
@@ -143,11 +177,12 @@ def build_articles(
         if article is not None:
             result.articles.append(article)
             categories.append(raw.categories)
-    context = SourceContext.of(
-        (a.stated_published for a in result.articles),
-        now,
-        settings.languages,
-        dt.timedelta(days=settings.stale_after_days),
+    result.articles, context = admit_articles(
+        result.articles,
+        now=now,
+        languages=settings.languages,
+        stale_after=dt.timedelta(days=settings.stale_after_days),
+        categories=categories,
     )
     result.context = context
     if context.stale and result.articles:
@@ -156,8 +191,4 @@ def build_articles(
             if context.newest
             else "no entry states a publication date"
         )
-    result.articles = [
-        replace(a, rejected=str(verdict)) if (verdict := admit(a, context, cats)) else a
-        for a, cats in zip(result.articles, categories, strict=True)
-    ]
     return result

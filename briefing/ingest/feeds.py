@@ -24,12 +24,15 @@ import feedparser
 
 from briefing.errors import ParseError
 from briefing.ingest.dates import parse_date
-from briefing.ingest.encoding import decode_bytes, header_charset
+from briefing.ingest.encoding import decode_bytes, header_charset, string_dump
 from briefing.ingest.entries import RawEntry
 from briefing.ingest.firstn import first_entries
 from briefing.ingest.urls import canonical_url
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+# an item or entry element, prefixed or not: evidence that a feed with no entries has some
+_MARKUP = re.compile(r"</?(?:p|br|div|span|a|img|strong|em|b|i|ul|li|h[1-6]|figure|table)\b", re.I)
+_ITEM_TAG = re.compile(r"<(?:[A-Za-z][\w.-]*:)?(?:item|entry)(?=[\s>/])")
 _TRUNCATED = ("no element found", "unclosed token", "unclosed cdata")
 # the document ends with its root's end tag (perhaps missing its '>'): complete after all
 _ROOT_CLOSED = re.compile(r"</(?:rss|feed|rdf:RDF|channel)\s*>?\s*$", re.I)
@@ -102,6 +105,8 @@ def parse_feed(
     ctype = (content_type or "").split(";")[0].strip().lower()
     if ctype in ("text/plain", "application/octet-stream"):
         warnings.append(f"served as {ctype}; parsed as a feed anyway")
+    if (dump := string_dump(decoded.text)) is not None:
+        raise ParseError(f"not a feed: {dump}")
     stripped = decoded.text.lstrip("\ufeff \t\r\n")
     if "json" in ctype or stripped.startswith("{"):
         return _parse_json_feed(stripped, url, zone, china), warnings
@@ -116,6 +121,8 @@ def parse_feed(
         and not _ROOT_CLOSED.search(decoded.text[-200:])
     ):
         raise ParseError(f"feed is truncated: {exc.getMessage()}")
+    if not parsed.get("entries"):
+        _no_entries_but_items(decoded.text)
     if not parsed.get("version"):
         raise ParseError("unknown feed type: the body is not RSS, Atom, RDF or JSON Feed")
     if exc is not None:
@@ -148,6 +155,17 @@ def parse_feed(
     if skipped and not raws:
         raise ParseError(f"no usable entries: all {skipped} lack both an id and a link")
     return raws, warnings
+
+
+def _no_entries_but_items(text: str) -> None:
+    """ParseError when a document that parsed to no entries plainly holds items."""
+    held = _ITEM_TAG.findall(text)
+    if held:
+        tag = held[0].strip("<")
+        raise ParseError(
+            f"the feed holds {len(held)} <{tag}> elements but none parsed as an entry "
+            "(an undeclared namespace prefix?): the publisher's feed is malformed"
+        )
 
 
 def _chinese(language: object) -> bool:
@@ -184,17 +202,21 @@ def _parse_json_feed(
             china=china,
         )
         html = _str(item.get("content_html")) or None
+        plain = None if html else (_str(item.get("content_text")) or _str(item.get("summary")))
+        if plain and _MARKUP.search(plain):
+            html, plain = plain, None  # HTML in a text field: cleaned as HTML, like RSS bodies
+        title = _str(item.get("title"))
         raws.append(
             RawEntry(
                 key=key,
-                title=_str(item.get("title")),
+                title=title,
                 url=link,
                 html=html,
-                text=None
-                if html
-                else (_str(item.get("content_text")) or _str(item.get("summary"))),
+                text=plain,
                 published=None if impossible else published,
                 lang=None,
+                title_is_html="<" in title or "&" in title,
+                categories=_json_tags(item.get("tags")),
             )
         )
     return raws
@@ -202,6 +224,12 @@ def _parse_json_feed(
 
 def _str(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _json_tags(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(t.strip() for t in value if isinstance(t, str) and t.strip())[:20]
 
 
 __all__ = ["parse_date", "parse_feed"]

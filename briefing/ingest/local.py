@@ -25,7 +25,7 @@ import yaml
 
 from briefing.errors import ParseError
 from briefing.ingest.dates import parse_date
-from briefing.ingest.encoding import decode_bytes
+from briefing.ingest.encoding import decode_bytes, string_dump
 from briefing.ingest.entries import RawEntry
 from briefing.ingest.regular import read_regular
 from briefing.ingest.urls import canonical_url
@@ -88,6 +88,8 @@ def read_file(file: Path, key: str, zone: ZoneInfo) -> RawEntry:
     if suffix == ".pdf":
         return _read_pdf(data, key, file)
     text = decode_bytes(data).text
+    if (dump := string_dump(text)) is not None:
+        raise ParseError(f"refused: {dump}")
     if suffix in (".html", ".htm"):
         return _read_html(text, key, zone)
     if suffix in (".md", ".markdown") or _FRONT_MATTER.match(text.lstrip("\ufeff")):
@@ -180,25 +182,82 @@ def _read_text(text: str, key: str, zone: ZoneInfo) -> RawEntry:
 
 
 def _read_html(text: str, key: str, zone: ZoneInfo) -> RawEntry:
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(
-        text, include_comments=False, include_tables=True, with_metadata=True, favor_precision=True
-    )
-    if doc is None:
-        raise ParseError("no article text found in the HTML page")
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    body = data.get("text") or ""
+    """A saved web page: trafilatura's precise pass, else its recall pass (see `page_body`)."""
+    data = _extract(text, precise=True)
+    body = page_body(data.get("text") or "", str(data.get("title") or ""))
+    if _substance(body) < _ENOUGH:
+        # portal pages (comment-like container classes, tables) defeat the precise pass:
+        # it keeps a disclaimer or a reader comment and loses the article
+        recall = _extract(text, precise=False)
+        recalled = page_body(recall.get("text") or "", str(recall.get("title") or ""))
+        if _substance(recalled) > _substance(body):
+            data, body = recall, recalled
     if not body.strip():
         raise ParseError("no article text found in the HTML page")
+    title = _SITE_SUFFIX.sub("", str(data.get("title") or "")) or Path(key).stem
     return RawEntry(
         key=key,
-        title=data.get("title") or Path(key).stem,
+        title=title,
         url=canonical_url(data.get("url") or ""),
         text=body,
         published=_when(data.get("date"), zone),
-        publisher=data.get("sitename") or None,
+        publisher=data.get("sitename") or None,  # a copyright line is refused downstream
     )
+
+
+_SITE_SUFFIX = re.compile(r"\s*(?:[_|｜]|\s-\s)\s*[^_|｜]{1,16}$")  # "标题_示例门户"
+_ENOUGH = 200  # characters of real sentences: less is a page the precise pass failed on
+_PAGE_NOISE = re.compile(
+    r"^\s*(?:免责声明|免責聲明|特别声明|特別聲明|版权声明|版權聲明|声明[：:]|disclaimer\b|"
+    r"copyright\b|©|\(c\)\s*\d{4}|all rights reserved)|版权所有|版權所有",
+    re.I,
+)
+_COMMENTS = re.compile(
+    r"^\s*(?:网友评论|網友評論|热门跟贴|熱門跟貼|跟贴|最新评论|热门评论|读者评论|"
+    r"comments?|reader comments|join the conversation)\s*[:：(（\d]*.{0,10}$",
+    re.I,
+)
+_SENTENCE = re.compile(r"[。！？；，,.!?;]")
+
+
+def page_body(text: str, title: str = "") -> str:
+    """The article of an extracted page: menus before it, comments and footers after it gone.
+
+    Menu items are the short lines without punctuation before the first sentence; the
+    text is cut at a comment-section heading; disclaimer and copyright lines are dropped.
+    """
+    lines = [ln.strip() for ln in text.replace("\r", "").split("\n")]
+    start = 0
+    while start < len(lines) and not _SENTENCE.search(lines[start]) and len(lines[start]) < 40:
+        start += 1  # menu items, the title, the date line
+    kept: list[str] = []
+    for line in lines[start:]:
+        if _COMMENTS.match(line):
+            break
+        if line and not _PAGE_NOISE.search(line) and line != title.strip():
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _substance(body: str) -> int:
+    return sum(len(ln) for ln in body.split("\n") if len(ln) >= 15)
+
+
+def _extract(text: str, *, precise: bool) -> dict[str, Any]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        text,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        favor_precision=precise,
+        favor_recall=not precise,
+    )
+    if doc is None:
+        return {}
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    return data if isinstance(data, dict) else {}
 
 
 def _read_pdf(data: bytes, key: str, file: Path) -> RawEntry:

@@ -50,6 +50,7 @@ NEWS = [
     ("央行宣布下调存款准备金率0.5个百分点", "中国人民银行今日宣布，下调金融机构存款准备金率。"),
     ("Live cattle futures rise on export demand", "Prices rose 2% in Chicago trade. " * 30),
     ("Substack says paid newsletter subscriptions doubled", "The company said " * 80),
+    ("Talks will resume on March 3, 2026, envoys say", "Both sides agreed to meet again."),
 ]
 
 

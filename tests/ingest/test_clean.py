@@ -148,3 +148,18 @@ def test_decode_bytes(data: bytes, declared: str | None, expected: str) -> None:
 )
 def test_detect_lang_beyond_chinese_and_english(text: str, hint: str | None, lang: str) -> None:
     assert detect_lang(text, hint) == lang
+
+
+def test_clean_text_drops_source_notes_and_tweet_signatures() -> None:
+    body = (
+        "编者按：本文来源于某某研究院公众号，经授权转载。\n\n"
+        "一月社会融资规模增量高于市场预期，企业中长期贷款明显回升。\n\n"
+        "Rates stay on hold, the bank says.\n"
+        "— Example Markets (@ExampleMkts) February 4, 2026\n\n"
+        "The post Credit data beat forecasts appeared first on Example Daily."
+    )
+    cleaned = clean_text(body)
+    assert cleaned.startswith("一月社会融资规模增量")
+    assert "编者按" not in cleaned and "@ExampleMkts" not in cleaned
+    assert "appeared first on" not in cleaned
+    assert "Rates stay on hold, the bank says." in cleaned

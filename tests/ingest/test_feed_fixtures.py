@@ -84,6 +84,12 @@ def test_fixture(path: Path, fetched: Any) -> None:
         assert [a.rejected.split(":")[0] if a.rejected else None for a in ordered] == expect[
             "rejected"
         ]
+    for article, parallel in zip(ordered, expect.get("parallel", []), strict=False):
+        got = article.parallel
+        assert got is not None, article.title
+        assert (got.lang, got.title, got.text) == (
+            parallel["lang"], parallel["title"], parallel["text"]
+        )
     if "source_stale" in expect:
         assert states[_sid(path)].stale == expect["source_stale"]
     if "date_inferred" in expect:
