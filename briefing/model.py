@@ -35,6 +35,7 @@ STANCES: tuple[Stance, ...] = (
     "volatile", "none",
 )
 Horizon = Literal["short", "long"]
+SingleLanguage = Literal["list", "inline", "omit"]
 
 SCHEMA_VERSION = 1
 
@@ -128,11 +129,17 @@ class Item(_Model):
 
 
 class Section(_Model):
-    """A section of the taxonomy; `brief` sections (更多动态) are flat one-line lists."""
+    """A section of the taxonomy; `brief` sections (更多动态) are flat one-line lists.
+
+    A `compact` section is made by an edition (never stored): the stories that have no
+    text in the edition's language, listed at the end as title, source, link and one
+    language tag (see `briefing.render.editions`).
+    """
 
     key: str
     title: Text
     brief: bool = False
+    compact: bool = Field(False, exclude=True)  # an edition's view only: never stored
     items: list[Item] = Field(default_factory=list)
     layout: dict[str, Any] = Field(default_factory=dict)
 
@@ -155,6 +162,9 @@ class Briefing(_Model):
     # Findings for an editor that do not degrade the day (an LLM tag that contradicts a
     # rule of the offline reasoner), shown in the build report.
     review: list[str] = Field(default_factory=list)
+    # How an edition shows an item with no text in its language: "list" (a compact list
+    # at the end), "inline" (in place, in the other language, marked), "omit".
+    single_language: SingleLanguage = "list"
     layout: dict[str, Any] = Field(default_factory=dict)
 
     def items(self) -> list[Item]:

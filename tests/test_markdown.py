@@ -165,15 +165,18 @@ def test_front_matter_is_valid_yaml_in_the_example_order() -> None:
     assert 'tags: ["经济日报"]' in text
 
 
-def test_english_edition_uses_english_labels_and_marks_untranslated_text() -> None:
+def test_english_edition_uses_english_labels_and_lists_other_language_stories_at_the_end() -> None:
     text = render_markdown(_briefing(), "en")
     assert "- **Time:** Feb 4, 2026, 23:47" in text
     assert "- **Key points:**" in text and "**Impact:**" in text
     assert "- Equities: Bullish. Sentiment improves" in text
     assert "## Markets & Macro" in text
     zh = render_markdown(_briefing(), "zh")
-    assert "### [EN] Only in English" in zh
+    assert "[EN]" not in zh and "### Only in English" not in zh
+    assert zh.endswith("## 外文报道\n\n- Only in English（英文）\n")  # one tag, at the end
     assert "- 对股市：利多。情绪回暖" in zh
+    inline = _briefing().model_copy(update={"single_language": "inline"})
+    assert "### [EN] Only in English" in render_markdown(inline, "zh")
 
 
 def test_empty_blocks_are_omitted_and_footer_is_configurable() -> None:

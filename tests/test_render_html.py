@@ -63,9 +63,13 @@ def test_zh_page_structure(day: Briefing) -> None:
 
 
 def test_editions_are_aligned(day: Briefing) -> None:
-    zh, en = parse(render_html(day, "zh")), parse(render_html(day, "en"))
+    inline = day.model_copy(update={"single_language": "inline"})
+    zh, en = parse(render_html(inline, "zh")), parse(render_html(inline, "en"))
     ids = "//section/@id | //article/@id | //ul[@class='brief-list']/li/@id"
     assert zh.xpath(ids) == en.xpath(ids)
+    # By default a story told in both languages stands in both editions, in the same order.
+    zh_ids, en_ids = (parse(render_html(day, e)).xpath("//article/@id") for e in ("zh", "en"))
+    assert en_ids and [i for i in zh_ids if i in set(en_ids)] == en_ids
     assert en.get("lang") == "en"
     assert en.xpath("//article[1]//span[@class='label']/text()")[0] == "Time:"
     assert en.xpath("//article[1]//span[@class='target']/text()")[0] == "Equities"
@@ -74,7 +78,19 @@ def test_editions_are_aligned(day: Briefing) -> None:
     }
 
 
+def test_other_language_stories_are_a_compact_list_without_marks(day: Briefing) -> None:
+    doc = parse(render_html(day, "en"))
+    assert doc.xpath("//*[@class='untranslated']") == []
+    entries = doc.xpath("//ul[contains(@class,'compact-list')]/li")
+    assert entries, "the fixture has items without English"
+    for li in entries:
+        assert li.xpath(".//span[@lang='zh-CN']") and len(li.xpath(".//small[@class='lang-tag']")) == 1
+        assert li.xpath(".//small[@class='lang-tag']/text()") == ["Chinese"]
+    assert not any(re.search(r"[\u4e00-\u9fff]", t) for t in doc.xpath("//article//h3//text()"))
+
+
 def test_untranslated_text_is_marked(day: Briefing) -> None:
+    day = day.model_copy(update={"single_language": "inline"})
     doc = parse(render_html(day, "en"))
     fallbacks = doc.xpath("//span[@class='fallback']")
     assert fallbacks, "the fixture has items without English"

@@ -155,6 +155,7 @@ def analyse_day(
         summary=list(headline.summary),
         sections=out_sections,
         degraded=[*writer.degraded, *problems] if writer is not rules else [],
+        single_language=settings.single_language,
         review=list(getattr(writer, "review", [])),
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from briefing.knowledge import SectionSpec
@@ -45,6 +47,11 @@ class AnalysisSettings(_Settings):
         ["Daily Economic Briefing", "Macro"], description="English wording of `tags`, same order"
     )
     seo: list[str] = ["经济日报", "金融日报"]
+    single_language: Literal["list", "inline", "omit"] = Field(
+        "list",
+        description="a story told in one language only, in the other edition: a compact list "
+        "at the end (title, source, link, language), inline in its language (marked), or omit",
+    )
     sections: list[SectionSpec] | None = Field(
         None, description="replace the section taxonomy (briefing/data/sections.yaml)"
     )

@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from briefing.model import Briefing, Impact, Item, Text
-from briefing.render.editions import for_edition
+from briefing.render.editions import for_edition, item_language
 from briefing.render.i18n import (
     colon,
     content_lang,
@@ -91,6 +91,7 @@ class ItemView:
     impacts: list[ImpactView]
     sources: list[SourceView]
     follow_up: bool
+    lang_tag: str | None = None  # the language of a compact-list entry (one tag, no marks)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class SectionView:
     title: Field
     brief: bool
     items: list[ItemView]
+    compact: bool = False  # stories told only in the other language (title, source, tag)
 
 
 @dataclass
@@ -187,6 +189,24 @@ class _Builder:
             evidence = to_traditional(evidence)
         return self.labels["impact_basis"].format(rule=impact.rule, evidence=evidence)
 
+    def compact(self, item: Item) -> ItemView:
+        """An entry of the compact list: the title as written (its own lang), no marks."""
+        lang = item_language(item)
+        return ItemView(
+            anchor=self.anchor("item", item.id),
+            title=Field(render_inline(getattr(item.title, lang)), lang=html_lang(lang)),
+            href=safe_href(item.url),
+            time_iso=None,
+            time_text=None,
+            key_points=[],
+            insights=[],
+            impacts=[],
+            sources=[SourceView(name=strip_controls(s.name), href=safe_href(s.url))
+                     for s in item.sources[:1]],
+            follow_up=item.follow_up,
+            lang_tag=self.labels[f"lang_{lang}"],
+        )
+
     def item(self, item: Item, timezone: str) -> ItemView:
         return ItemView(
             anchor=self.anchor("item", item.id),
@@ -236,7 +256,9 @@ def page_context(
             anchor=builder.anchor("sec", section.key),
             title=builder.text(section.title),
             brief=section.brief,
-            items=[builder.item(item, view.timezone) for item in section.items],
+            items=[builder.compact(item) if section.compact else builder.item(item, view.timezone)
+                   for item in section.items],
+            compact=section.compact,
         )
         for section in view.sections
         if section.items

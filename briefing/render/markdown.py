@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from briefing.model import Briefing, Impact, Item, Section, Text
-from briefing.render.editions import for_edition
+from briefing.render.editions import for_edition, item_language
 from briefing.render.i18n import colon, content_lang, format_day, format_time, labels, stance_word
 
 # Canonical label lines for the zh edition; the importer compares against these.
@@ -231,7 +231,10 @@ class _Renderer:
         if heading:
             lines.append(Line(str(heading), owner, "heading", 1))
         lines += self.unplaced(section.layout, "start", owner)
-        if section.brief:
+        if section.compact:
+            for i, item in enumerate(section.items):
+                lines.append(Line(f"- {self.compact_entry(item)}", (*owner, i), "title", 0 if i else 1))
+        elif section.brief:
             for i, item in enumerate(section.items):
                 lines.append(Line(f"- {self.linked_title(item)}", (*owner, i), "title", 0 if i else 1))
         else:
@@ -239,6 +242,16 @@ class _Renderer:
                 lines += self.item_lines(item, (*owner, i))
         lines += self.unplaced(section.layout, "end", owner)
         return lines
+
+    def compact_entry(self, item: Item) -> str:
+        """A story told only in the other language: its own title, source and one tag."""
+        lang = item_language(item)
+        title = getattr(item.title, lang)
+        linked = f"[{title}]({item.url})" if item.url else title
+        tag = self.words[f"lang_{lang}"]
+        source = item.sources[0].name if item.sources else ""
+        about = f"{source} · {tag}" if source else tag
+        return f"{linked}（{about}）" if self.lang == "zh" else f"{linked} ({about})"
 
     def linked_title(self, item: Item) -> str:
         title = self.text(item.title)

@@ -16,33 +16,48 @@ _EN_MAX = 80
 
 
 def short_title(title: str, zh: bool) -> str:
-    """A title fit for a headline: the first phrase, without exclamations and ellipses."""
+    """A title fit for a headline: its first phrase when that says enough, never cut mid-phrase.
+
+    A title too long for a headline is shortened only at a phrase boundary (a space or
+    comma in Chinese, a colon or semicolon in English); when no boundary gives a phrase of
+    some length the whole title stands — a long headline reads better than a cut one.
+    """
     title = title.strip()
     if zh:
         head = _ZH_CUT.split(title, maxsplit=1)[0].strip()
         head = head if len(head) >= 6 else title
         if len(head) > _ZH_MAX:
-            comma = max(head.rfind(c, 0, _ZH_MAX) for c in "，,、 ")
-            head = head[:comma] if comma >= 6 else head[:_ZH_MAX]
+            cuts = [i for i, ch in enumerate(head[:_ZH_MAX + 1]) if ch in "，, " and i >= 6]
+            head = head[: cuts[-1]] if cuts else head
         return head.strip(" ，,、")
-    head = re.split(r"[:;!?]\s", title, maxsplit=1)[0].strip() or title
-    if len(head) > _EN_MAX:
-        head = head[: head.rfind(" ", 0, _EN_MAX)]
+    head = re.split(r"[:;!?]\s", title, maxsplit=1)[0].strip()
+    head = head if len(head.split()) >= 3 else title
     return head.strip(" ,")
 
 
+def _in(items: list[Item], lang: str) -> list[Item]:
+    return [i for i in items if getattr(i.title, lang)]
+
+
 def day_title(items: list[Item]) -> Text:
-    """'A与B' (zh) and 'A; B' (en) from the top one or two items; empty day: a plain title."""
+    """The top story's title in each language: the first item that has one (never two glued)."""
     if not items:
         return Text(zh="今日无重要资讯", en="No major news today")
-    zh = [short_title(i.title.zh, True) for i in items[:2] if i.title.zh]
-    en = [short_title(i.title.en, False) for i in items[:2] if i.title.en]
-    return Text(zh="与".join(zh[:2]), en="; ".join(en[:2]))
+    zh, en = _in(items, "zh"), _in(items, "en")
+    return Text(zh=short_title(zh[0].title.zh, True) if zh else "",
+                en=short_title(en[0].title.en, False) if en else "")
 
 
 def summary(items: list[Item], count: int) -> list[Text]:
-    """One bullet per top item: its title, in each language it has."""
-    return [Text(zh=i.title.zh, en=i.title.en) for i in items[:count]]
+    """One bullet per top item in each language, from the items told in that language.
+
+    The Chinese and English lists are paired by position: each edition reads its own
+    list, so a story told only in English never heads the Chinese summary.
+    """
+    zh = [i.title.zh for i in _in(items, "zh")[:count]]
+    en = [i.title.en for i in _in(items, "en")[:count]]
+    return [Text(zh=zh[n] if n < len(zh) else "", en=en[n] if n < len(en) else "")
+            for n in range(max(len(zh), len(en)))]
 
 
 def tags(items: list[Item], settings: AnalysisSettings, lex: Lexicon) -> list[Text]:
