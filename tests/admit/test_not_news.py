@@ -51,6 +51,7 @@ NEWS = [
     ("Live cattle futures rise on export demand", "Prices rose 2% in Chicago trade. " * 30),
     ("Substack says paid newsletter subscriptions doubled", "The company said " * 80),
     ("Talks will resume on March 3, 2026, envoys say", "Both sides agreed to meet again."),
+    ("What to know about the Fed's decision today", "The bank meets at 2 p.m."),
 ]
 
 
