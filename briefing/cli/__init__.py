@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, os_error_message
 from briefing.redact import install as install_redaction
 from briefing.redact import redact
 
@@ -89,4 +89,7 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(1)
     except BriefingError as exc:
         click.echo(redact(f"error: {exc}"), err=True)
+        sys.exit(1)
+    except OSError as exc:  # a full disk or a read-only folder a stage did not expect
+        click.echo(redact(f"error: {os_error_message(exc, 'cannot complete')}"), err=True)
         sys.exit(1)

@@ -66,12 +66,15 @@ def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: P
             rendered[edition] = _render(briefing, edition, formats, footer_md, footer_html,
                                         _other_edition(edition, langs))
             bar.step(f"{edition}: {', '.join(formats)}")
-    from briefing.render.write import write_files
+    from briefing.render.write import write_all
 
-    for edition, files in rendered.items():
-        folder = out_dir / edition / day.isoformat()
-        for path in write_files(folder, files):
-            click.echo(str(path))
+    targets = {
+        out_dir / edition / day.isoformat() / name: data
+        for edition, files in rendered.items()
+        for name, data in sorted(files.items())
+    }
+    for path in write_all(targets):  # every edition's files, or none of them
+        click.echo(str(path))
     if briefing.degraded:
         click.echo(f"warning: degraded briefing: {'; '.join(briefing.degraded)}", err=True)
     for line in briefing.review:  # an LLM tag that contradicts a rule of the reasoner

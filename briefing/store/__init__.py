@@ -27,6 +27,7 @@ from typing import Any, ParamSpec, TypeVar
 from briefing.article import Article
 from briefing.errors import DatabaseLockedError, StorageError
 from briefing.store.batch import upsert_batch
+from briefing.store.damage import quick_check, storage_error
 from briefing.store.records import (
     HASH_CHANGED_LIMIT,
     RunRecord,
@@ -47,7 +48,11 @@ R = TypeVar("R")
 
 
 def _guarded(method: Callable[P, R]) -> Callable[P, R]:
-    """Turn sqlite3 errors into StorageError / DatabaseLockedError naming the store."""
+    """Turn sqlite3 errors into StorageError / DatabaseLockedError naming the store.
+
+    A failure other than a lock runs `PRAGMA quick_check` (`briefing.store.damage`): a
+    damaged store is refused with one line instead of answering with garbage rows.
+    """
 
     @functools.wraps(method)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -62,7 +67,12 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
                     f"store is locked by another process: {store.path}: "
                     "wait for the other briefing run to finish"
                 ) from exc
-            raise StorageError(f"store failed: {store.path}: {type(exc).__name__}: {exc}") from exc
+            raise storage_error(store._db, store.path, exc) from exc
+        except ValueError as exc:
+            # A row that decodes to nonsense, or a caller's bad argument: the check tells.
+            if store._db is not None and quick_check(store._db) != "ok":
+                raise storage_error(store._db, store.path, exc) from exc
+            raise
 
     return wrapper
 
