@@ -36,10 +36,10 @@ def test_zh_page_structure(day: Briefing) -> None:
     assert doc.xpath("//link[@rel='stylesheet']/@href") == ["assets/briefing.css"]
     summary = doc.xpath("//section[@class='summary']//li")
     assert len(summary) == len(day.summary)
-    # The table of contents points at every section, in order.
+    # The table of contents points at the impact map, then at every section, in order.
     toc = doc.xpath("//nav[@class='toc']//a/@href")
     sections = doc.xpath("//section[contains(@class,'section')]/@id")
-    assert toc == ["#" + s for s in sections]
+    assert toc == ["#impact-map"] + ["#" + s for s in sections]
     assert len(sections) == len([s for s in day.sections if s.items])
     # Items: every non-brief item is an <article>; 更多动态 is a flat list.
     articles = doc.xpath("//article[@class='item']")

@@ -23,7 +23,6 @@ from zoneinfo import ZoneInfo
 import yaml
 from babel.dates import format_skeleton
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from briefing.publish.settings import SiteSettings
@@ -57,6 +56,8 @@ class DayInfo:
     titles: dict[str, str]
     summaries: dict[str, list[str]] = field(default_factory=dict)
     cover: str | None = None
+    # per edition: the assets the day tags (render.impact_map.day_assets), for the history
+    assets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +66,7 @@ class DayInfo:
             "titles": self.titles,
             "summaries": self.summaries,
             "cover": self.cover,
+            "assets": self.assets,
         }
 
     @classmethod
@@ -75,6 +77,7 @@ class DayInfo:
             titles=dict(data["titles"]),
             summaries={k: list(v) for k, v in data.get("summaries", {}).items()},
             cover=data.get("cover"),
+            assets={k: list(v) for k, v in data.get("assets", {}).items()},
         )
 
 
@@ -248,6 +251,40 @@ def chooser_page(settings: SiteSettings, days: Sequence[DayInfo]) -> str:
     return environment().get_template("chooser.html.j2").render(page=page)
 
 
+def site_bar(
+    settings: SiteSettings,
+    edition: str,
+    prefix: str,
+    *,
+    current: str | None = None,
+    others_href: Any = None,
+    home_class: str = "",
+) -> dict[str, Any]:
+    """The bar on top of an edition's pages; `prefix` leads from the page to the edition's
+    folder (``""``, ``"../"``); `others_href(edition)` addresses the other editions."""
+    from briefing.render.impact_map import words as map_words
+
+    words = site_labels(edition)
+    links = [
+        {"href": f"{prefix}index.html#archive-title", "label": words["archive"], "current": current == "archive", "cls": "archive-nav"},
+        {"href": f"{prefix}impacts/index.html", "label": map_words(edition)["history_link"], "current": current == "impacts", "cls": "impacts-nav"},
+    ]
+    if settings.search:
+        links.append({"href": f"{prefix}index.html#search", "label": words["search"], "current": False, "cls": "search-nav"})
+    links.append({"href": f"{prefix}feed.xml", "label": words["feed"], "current": False, "cls": "feed-link"})
+    others = _choices(settings, f"{prefix}../", current=edition)
+    if others_href is not None:
+        others = [{**c, "href": others_href(c["edition"])} for c in others]
+    return {
+        "site_name": settings.name_for(edition),
+        "home": f"{prefix}index.html",
+        "home_class": home_class,
+        "labels": words,
+        "links": links,
+        "others": others,
+    }
+
+
 def _downloads(formats: Sequence[str], prefix: str) -> list[dict[str, str]]:
     return [
         {"href": prefix + FILE_TYPES[f][0], "type": FILE_TYPES[f][1], "label": FILE_TYPES[f][2]}
@@ -312,7 +349,8 @@ def lang_index_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo
         ),
         "site_name": site_name,
         "labels": words,
-        "others": _choices(settings, "../", current=edition),
+        "bar": site_bar(settings, edition, "", current="archive"),
+        "search": {"bundle": "../pagefind/"} if settings.search and latest else None,
         "latest": latest,
         "months": months,
     }
@@ -323,8 +361,26 @@ _HEAD_END = re.compile(r"</head\s*>", re.I)
 _BODY_START = re.compile(r"<body\b[^>]*>", re.I)
 
 
-def decorate_day_page(html: str, settings: SiteSettings, edition: str, info: DayInfo) -> str:
-    """Add the site's head tags and the bar back to the archive to a render_html page."""
+def _neighbour(info: DayInfo | None, edition: str) -> dict[str, str] | None:
+    if info is None:
+        return None
+    return {
+        "href": f"../{info.date.isoformat()}/index.html",
+        "date": info.date.isoformat(),
+        "date_text": long_date(info.date, edition),
+    }
+
+
+def decorate_day_page(
+    html: str,
+    settings: SiteSettings,
+    edition: str,
+    info: DayInfo,
+    *,
+    prev: DayInfo | None = None,
+    next: DayInfo | None = None,  # noqa: A002 - the pager's own word
+) -> str:
+    """Add the site's head tags, its bar and the previous/next pager to a render_html page."""
     urls = Urls(settings)
     site_name = settings.name_for(edition)
     title = info.titles.get(edition, "")
@@ -342,21 +398,33 @@ def decorate_day_page(html: str, settings: SiteSettings, edition: str, info: Day
         feed_href="../feed.xml",
     )
     head = Markup(f'{head}\n<meta property="article:published_time" content="{info.date.isoformat()}">')
-    head += Markup('\n<link rel="stylesheet" href="../../assets/site/site.css">\n')
-    nav = environment().get_template("day_nav.html.j2").render(
+    if prev is not None:
+        head += Markup(f'\n<link rel="prev" href="../{prev.date.isoformat()}/index.html">')
+    if next is not None:
+        head += Markup(f'\n<link rel="next" href="../{next.date.isoformat()}/index.html">')
+    # no favicon: an empty icon keeps browsers from asking the server's root for one
+    head += Markup('\n<link rel="icon" href="data:,">\n<link rel="stylesheet" href="../../assets/site/site.css">\n')
+    words = site_labels(edition)
+    day = info.date.isoformat()
+    template = environment().get_template("day_nav.html.j2")
+    top = template.render(
         nav={
-            "site_name": site_name,
-            "labels": site_labels(edition),
-            "others": [
-                {**c, "href": f"../../{edition_slug(c['edition'])}/{info.date.isoformat()}/index.html"}
-                for c in _choices(settings, "../../", current=edition)
-            ],
+            "where": "top",
+            "labels": words,
+            "bar": site_bar(
+                settings, edition, "../", home_class="site-home",
+                others_href=lambda e: f"../../{edition_slug(e)}/{day}/index.html",
+            ),
             "downloads": _downloads(settings.formats, ""),
         }
     )
+    bottom = template.render(
+        nav={"where": "bottom", "labels": words, "prev": _neighbour(prev, edition), "next": _neighbour(next, edition)}
+    )
     head_match = _HEAD_END.search(html)
     body_match = _BODY_START.search(html)
-    if not head_match or not body_match:
+    body_end = html.rfind("</body>")
+    if not head_match or not body_match or body_end < body_match.end():
         raise ValueError("render_html gave a page without <head> or <body>")
     # Plain str joins: adding a Markup to a str would escape the page.
     return "".join(
@@ -365,34 +433,116 @@ def decorate_day_page(html: str, settings: SiteSettings, edition: str, info: Day
             str(head),
             html[head_match.start() : body_match.end()],
             "\n",
-            str(nav),
-            html[body_match.end() :],
+            str(top),
+            html[body_match.end() : body_end],
+            str(bottom),
+            html[body_end:],
         ]
     )
+
+
+def impacts_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo], *, span: int = 42) -> str:
+    """out/{lang}/impacts/index.html: each tagged asset's stance over the last `span` days."""
+    from briefing.render import impact_map as im
+
+    words = site_labels(edition)
+    map_words = im.words(edition)
+    recent = sorted(days, key=lambda d: d.date)[-span:]
+    names: dict[str, str] = {}
+    classes: dict[str, str] = {}
+    latest: dict[str, tuple[DayInfo, dict[str, Any]]] = {}
+    for info in recent:
+        for asset in info.assets.get(edition, []):
+            names[asset["key"]] = asset["name"]
+            classes[asset["key"]] = asset["class"]
+            latest[asset["key"]] = (info, asset)
+    groups = []
+    for cls in im.class_order():
+        keys = sorted((k for k in names if classes[k] == cls), key=lambda k: (-sum(
+            1 for i in recent for a in i.assets.get(edition, []) if a["key"] == k), names[k]))
+        if not keys:
+            continue
+        rows = []
+        for key in keys:
+            cells = []
+            for info in recent:
+                found = next((a for a in info.assets.get(edition, []) if a["key"] == key), None)
+                cells.append(
+                    im.HistoryCell(
+                        date=info.date.isoformat(),
+                        label=long_date(info.date, edition),
+                        href=f"../{info.date.isoformat()}/index.html#impact-map",
+                        stance=found["stance"] if found else None,
+                        word=found.get("word", found["stance"]) if found else "",
+                        count=int(found["count"]) if found else 0,
+                    )
+                )
+            day, asset = latest[key]
+            rows.append(
+                {
+                    "name": names[key],
+                    "svg": im.render_history_svg(names[key], cells, edition, map_words["no_tag"]),
+                    "latest": {
+                        "stance": asset["stance"],
+                        "word": asset.get("word", asset["stance"]),
+                        "date": day.date.isoformat(),
+                        "date_text": day_label(day.date, edition),
+                    },
+                }
+            )
+        groups.append({"key": cls, "name": im.class_name(cls, edition), "rows": rows})
+    urls = Urls(settings)
+    site_name = settings.name_for(edition)
+    heading = map_words["history_title"]
+    page = {
+        "kind": "impacts",
+        "html_lang": html_lang(edition),
+        "title": f"{site_name} · {heading}",
+        "description": heading,
+        "assets": "../../assets/",
+        "head": head_tags(
+            canonical=urls.lang_index(edition) + "impacts/",
+            alternates=urls.alternates(lambda e: urls.lang_index(e) + "impacts/"),
+            title=heading,
+            description=heading,
+            edition=edition,
+            languages=settings.languages,
+            site_name=site_name,
+            og_type="website",
+        ),
+        "labels": words,
+        "bar": site_bar(
+            settings, edition, "../", current="impacts",
+            others_href=lambda e: f"../../{edition_slug(e)}/impacts/index.html",
+        ),
+        "heading": heading,
+        "intro": map_words["history_intro"].format(days=len(recent)),
+        "classes": groups,
+        "first": recent[0].date.isoformat() if recent else "",
+        "first_text": long_date(recent[0].date, edition) if recent else "",
+        "last": recent[-1].date.isoformat() if recent else "",
+        "last_text": long_date(recent[-1].date, edition) if recent else "",
+    }
+    return environment().get_template("impacts.html.j2").render(page=page)
 
 
 # ------------------------------------------------------------------ feed and sitemap
 
 
-@functools.cache
-def _feed_markdown() -> MarkdownIt:
-    return MarkdownIt("js-default", {"html": False})
+_SUMMARY = re.compile(r'<section class="summary"[^>]*>.*?</section>', re.S)
+_SECTIONS = re.compile(r'<section class="section[ "].*(?=</main>)', re.S)
 
 
-def markdown_body_html(markdown: str) -> str:
-    """A post's body (no front matter, no footer, no '# title') as an HTML fragment."""
-    text = markdown
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end != -1:
-            text = text[end + 5 :]
-    cut = text.rfind("\n---\n")
-    if cut != -1:
-        text = text[:cut]
-    lines = text.lstrip("\n").split("\n")
-    if lines and lines[0].startswith("# "):
-        lines = lines[1:]
-    return _feed_markdown().render("\n".join(lines)).strip()
+def feed_fragment(page_html: str, settings: SiteSettings, edition: str, day: dt.date) -> str:
+    """A day's feed entry body: the summary and the sections of its published page.
+
+    The page is already rendered (safe, escaped HTML from our templates), so the feed
+    reuses it instead of rendering the Markdown again; fragment links become absolute.
+    """
+    parts = [m.group(0) for m in (_SUMMARY.search(page_html), _SECTIONS.search(page_html)) if m]
+    body = "\n".join(p.strip() for p in parts)
+    base = Urls(settings).day(edition, day)
+    return body.replace(' href="#', f' href="{base}#')
 
 
 def atom_feed(
@@ -443,6 +593,10 @@ def sitemap(settings: SiteSettings, days: Sequence[DayInfo]) -> bytes:
     ]
     for e in settings.languages:
         rows.append((urls.lang_index(e), lastmod, urls.alternates(urls.lang_index)))
+    if ordered:
+        for e in settings.languages:
+            rows.append((urls.lang_index(e) + "impacts/", lastmod,
+                         urls.alternates(lambda x: urls.lang_index(x) + "impacts/")))
     for d in ordered:
         for e in settings.languages:
             rows.append(

@@ -42,6 +42,9 @@ class SiteSettings(BaseModel):
     )
     pdf_timeout: float = Field(60.0, gt=0, description="seconds one PDF may take")
     min_items: int = Field(5, ge=0, description="the publish gate refuses a day with fewer items")
+    search: bool = Field(
+        True, description="build a Pagefind search index of the archive (pip package pagefind)"
+    )
     feed_entries: int = Field(60, ge=1, description="latest days carried in each Atom feed")
     keep_releases: int = Field(2, ge=1, description="releases kept on disk, the live one included")
     lock_file: str | None = Field(None, description="nightly lock (default: <out>.lock beside out)")

@@ -17,10 +17,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
+import os
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
@@ -130,10 +133,14 @@ def build_site(
     hugo_dir: Path | None = None,
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None = None,
     progress: Callable[[dt.date, int, int, bool], None] | None = None,
+    workers: int | None = None,
 ) -> SiteReport:
     """Build and publish the site from every stored briefing; see the module docstring.
 
     `progress(day, done, total, rendered)` is called after each day (rendered or reused).
+    `workers` caps the processes that render changed days (default: the CPUs; 1 renders
+    in this process). Each day's output depends only on its own JSON, its neighbours'
+    dates (the pager) and the fingerprint, so days render independently.
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -147,8 +154,15 @@ def build_site(
         text = store.load_briefing(day)
         if text is not None:
             texts[day] = text
+    ordered = sorted(texts)
+    neighbours = {
+        day: (ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)
+        for i, day in enumerate(ordered)
+    }
     keys = {
-        day: hashlib.sha256(fingerprint.encode() + text.encode("utf-8")).hexdigest()
+        day: hashlib.sha256(
+            "\n".join([fingerprint, _iso(neighbours[day][0]), _iso(neighbours[day][1]), text]).encode("utf-8")
+        ).hexdigest()
         for day, text in texts.items()
     }
     site_key = hashlib.sha256(
@@ -172,7 +186,8 @@ def build_site(
         days: dict[dt.date, DayInfo] = {}
         written_pages: list[str] = []
         prev_days: dict[str, Any] = previous.get("days", {})
-        for day in sorted(texts):
+        todo: list[dt.date] = []
+        for day in ordered:
             cached = prev_days.get(day.isoformat())
             if live is not None and cached and cached.get("key") == keys[day] and _reuse_day(
                 writer, live, day, options
@@ -181,15 +196,26 @@ def build_site(
                 report.reused += 1
                 if progress is not None:
                     progress(day, len(days), len(texts), False)
-                continue
-            briefing = _parse(texts[day], day)
-            days[day] = _render_day(writer, briefing, options, check, written_pages)
+            else:
+                todo.append(day)
+        for day, rendered in _render_days(todo, texts, neighbours, options, check, workers):
+            for rel, data in rendered.files:
+                writer.write_bytes(rel, data)
+            written_pages.extend(rendered.pages)
+            days[day] = rendered.info
             report.rendered.append(day)
             if progress is not None:
                 progress(day, len(days), len(texts), True)
         timings["days"] = time.perf_counter() - started - timings["read"]
         _write_site_files(writer, staging, options, days, written_pages)
         _verify(staging, written_pages)
+        timings["site"] = time.perf_counter() - started - timings["read"] - timings["days"]
+        if options.site.search and days:
+            from briefing.publish.search import build_index
+
+            build_index(staging, options.site.languages)
+            writer.adopt("pagefind")
+        timings["search"] = time.perf_counter() - started - sum(timings.values())
         manifest = {
             "version": MANIFEST_VERSION,
             "key": site_key,
@@ -210,6 +236,10 @@ def build_site(
     timings["total"] = time.perf_counter() - started
     report.timings = timings
     return report
+
+
+def _iso(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _parse(text: str, day: dt.date) -> Briefing:
@@ -307,56 +337,116 @@ def render_markdowns(briefing: Briefing, options: PublishOptions) -> dict[str, s
     }
 
 
-def _render_day(
-    writer: SafeWriter,
-    briefing: Briefing,
+@dataclass
+class RenderedDay:
+    """One day's files (relative path, bytes), its pages and what the indexes need of it."""
+
+    info: DayInfo
+    files: list[tuple[str, bytes]]
+    pages: list[str]
+
+
+# The job of the render processes, set before they fork (closures do not pickle).
+_JOB: dict[str, Any] = {}
+
+
+def _render_days(
+    todo: list[dt.date],
+    texts: dict[dt.date, str],
+    neighbours: dict[dt.date, tuple[dt.date | None, dt.date | None]],
     options: PublishOptions,
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None,
-    written_pages: list[str],
-) -> DayInfo:
-    from briefing.render.html import render_html
+    workers: int | None,
+) -> Iterator[tuple[dt.date, RenderedDay]]:
+    """Render the changed days, in order; in forked processes when there are many.
 
-    day = briefing.date.isoformat()
+    A day a worker could not render is rendered again here, so its error (a `GateError`
+    naming the day, a template bug) is raised with its own type and message.
+    """
+    count = min(workers or os.cpu_count() or 1, len(todo) // 8 or 1)
+    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for day in todo:
+            yield day, _render_day(texts[day], day, neighbours[day], options, check)
+        return
+    import concurrent.futures
+
+    _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check)
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            chunk = max(1, min(16, len(todo) // (count * 4)))
+            for day, result in zip(todo, pool.map(_render_job, todo, chunksize=chunk), strict=True):
+                if result is None:
+                    result = _render_day(texts[day], day, neighbours[day], options, check)
+                yield day, result
+    finally:
+        _JOB.clear()
+
+
+def _render_job(day: dt.date) -> RenderedDay | None:
+    try:
+        return _render_day(
+            _JOB["texts"][day], day, _JOB["neighbours"][day], _JOB["options"], _JOB["check"]
+        )
+    except Exception:  # the parent renders it again and raises the real error
+        return None
+
+
+def _render_day(
+    text: str,
+    day: dt.date,
+    around: tuple[dt.date | None, dt.date | None],
+    options: PublishOptions,
+    check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None,
+) -> RenderedDay:
+    from briefing.render import impact_map
+    from briefing.render.html import environment as html_environment
+    from briefing.render.html import page_context
+
+    briefing = _parse(text, day)
+    iso = day.isoformat()
     languages = list(options.site.languages)
     markdown = render_markdowns(briefing, options)
     problems = (check or default_check(options))(briefing, markdown)
-    gate.enforce(problems, day)
+    gate.enforce(problems, iso)
     info = day_info(briefing, languages)
-    json_text = briefing.to_json()
-    first_json: str | None = None
+    prev, next_ = (DayInfo(date=d, items=0, titles={}) if d else None for d in around)
+    files: list[tuple[str, bytes]] = []
+    pages_: list[str] = []
+    json_bytes = briefing.to_json().encode("utf-8")
     for i, edition in enumerate(languages):
-        folder = f"{edition_slug(edition)}/{day}"
+        folder = f"{edition_slug(edition)}/{iso}"
         other = languages[(i + 1) % len(languages)] if len(languages) > 1 else None
         try:
-            html = render_html(
+            page = page_context(
                 briefing,
                 edition,
-                other_edition_href=f"../../{edition_slug(other)}/{day}/index.html" if other else None,
+                other_edition_href=f"../../{edition_slug(other)}/{iso}/index.html" if other else None,
                 assets_href="../../assets/",
                 footer_html=options.footer(edition),
             )
+            html = html_environment().get_template("briefing.html.j2").render(page=page)
         except BriefingError:
             raise
         except Exception as exc:  # a template bug, StrictUndefined …: never publish
-            raise PublishError(f"rendering failed: {day} {edition}: {type(exc).__name__}: {exc}") from exc
-        writer.write_text(f"{folder}/index.html", pages.decorate_day_page(html, options.site, edition, info))
-        written_pages.append(f"{folder}/index.html")
+            raise PublishError(f"rendering failed: {iso} {edition}: {type(exc).__name__}: {exc}") from exc
+        if page.impact_map is not None:
+            info.assets[edition] = impact_map.day_assets(page.impact_map.data)
+        decorated = pages.decorate_day_page(html, options.site, edition, info, prev=prev, next=next_)
+        files.append((f"{folder}/index.html", decorated.encode("utf-8")))
+        pages_.append(f"{folder}/index.html")
         if "md" in options.formats:
-            writer.write_text(f"{folder}/briefing.md", markdown[edition])
+            files.append((f"{folder}/briefing.md", markdown[edition].encode("utf-8")))
         if "json" in options.formats:
-            if first_json is None:
-                first_json = f"{folder}/briefing.json"
-                writer.write_text(first_json, json_text)
-            else:
-                writer.link_from(writer.path(first_json), f"{folder}/briefing.json")
+            files.append((f"{folder}/briefing.json", json_bytes))
         if "pdf" in options.formats:
             from briefing.render.pdf import render_pdf
 
             pdf = render_pdf(
                 briefing, edition, footer_html=options.footer(edition), timeout=options.site.pdf_timeout
             )
-            writer.write_bytes(f"{folder}/briefing.pdf", pdf)
-    return info
+            files.append((f"{folder}/briefing.pdf", pdf))
+    return RenderedDay(info=info, files=files, pages=pages_)
 
 
 def _write_site_files(
@@ -380,54 +470,41 @@ def _write_site_files(
         slug = edition_slug(edition)
         writer.write_text(f"{slug}/index.html", pages.lang_index_page(settings, edition, infos))
         written_pages.append(f"{slug}/index.html")
+        writer.write_text(f"{slug}/impacts/index.html", pages.impacts_page(settings, edition, infos))
+        written_pages.append(f"{slug}/impacts/index.html")
         entries = []
         for day in newest:
-            md_path = staging / slug / day.isoformat() / "briefing.md"
-            if md_path.is_file():
-                markdown = md_path.read_text(encoding="utf-8")
-            else:
-                markdown = render_markdowns(_parse_from_site(staging, slug, day), options)[edition]
-            entries.append((days[day], pages.markdown_body_html(markdown)))
+            page = (staging / slug / day.isoformat() / "index.html").read_text(encoding="utf-8")
+            entries.append((days[day], pages.feed_fragment(page, settings, edition, day)))
         writer.write_bytes(f"{slug}/feed.xml", pages.atom_feed(settings, edition, entries, options.timezone))
     writer.write_bytes("sitemap.xml", pages.sitemap(settings, infos))
 
 
-def _parse_from_site(staging: Path, slug: str, day: dt.date) -> Briefing:
-    path = staging / slug / day.isoformat() / "briefing.json"
-    if not path.is_file():
-        raise PublishError(
-            f"cannot build the feed for {day.isoformat()}: neither briefing.md nor briefing.json"
-            " is published: add md or json to site.formats"
-        )
-    return Briefing.from_json(path.read_bytes())
-
-
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("href", "src") and value:
-                self.links.append(value)
+_LINK = re.compile(r"""<(?:a|link|script|img)\b[^>]*?\s(?:href|src)="([^"]*)\"""", re.I)
 
 
 def _verify(staging: Path, pages_written: Sequence[str]) -> None:
-    """Every relative link on the pages written this time must resolve inside the release."""
+    """Every relative link on the pages written this time must resolve inside the release.
+
+    The pages are our own templates' output (attributes always double-quoted), so a
+    regular expression finds their links; each distinct target is checked once.
+    """
     broken: list[str] = []
+    root = staging.resolve()
+    seen: dict[Path, bool] = {}
     for rel in pages_written:
         page = staging / rel
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for link in parser.links:
+        for link in _LINK.findall(page.read_text(encoding="utf-8")):
+            link = html_unescape(link)
             parts = urlsplit(link)
             if parts.scheme or parts.netloc or link.startswith(("#", "/")):
                 continue
-            target = (page.parent / unquote(parts.path)).resolve()
-            if parts.path.endswith("/") or target.is_dir():
+            target = Path(os.path.normpath(page.parent / unquote(parts.path)))
+            if parts.path.endswith("/") or (target not in seen and target.is_dir()):
                 target = target / "index.html"
-            if not target.is_relative_to(staging.resolve()) or not target.is_file():
+            if target not in seen:
+                seen[target] = target.is_relative_to(root) and target.is_file()
+            if not seen[target]:
                 broken.append(f"{rel} → {link}")
     if broken:
         raise PublishError(

@@ -18,6 +18,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -103,6 +104,23 @@ class SectionView:
     compact: bool = False  # stories told only in the other language (title, source, tag)
 
 
+@dataclass(frozen=True)
+class MapClassView:
+    name: str
+    svg: Markup
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The impact map as the template shows it: an SVG per asset class and the text list."""
+
+    words: dict[str, str]
+    caption: str
+    classes: list[MapClassView]
+    data: Any  # the ImpactMap, for the site's stance history
+
+
 @dataclass
 class PageView:
     lang: str
@@ -124,6 +142,7 @@ class PageView:
     for_pdf: bool
     running_head: str
     page_label: tuple[str, str]
+    impact_map: MapView | None = None
 
 
 # ---------------------------------------------------------------- building the view
@@ -264,6 +283,7 @@ def page_context(
         if section.items
     ]
     date_text = format_long_date(view.date, edition)
+    anchors = [item.anchor for section in sections for item in section.items]
     category = builder.plain(view.category)
     page_before, _, page_after = builder.labels["page"].partition("{page}")
     other_lang = None
@@ -290,7 +310,37 @@ def page_context(
         for_pdf=for_pdf,
         running_head=f"{category} · {date_text}" if category else date_text,
         page_label=(page_before, page_after),
+        impact_map=_map_view(view, edition, anchors, builder),
     )
+
+
+def _map_view(view: Briefing, edition: str, anchors: list[str], builder: _Builder) -> MapView | None:
+    """The day's impact map, or None when no item tags an asset."""
+    from briefing.render import impact_map as im
+
+    data = im.day_map(view, edition, anchors, plain=builder.plain, stance_word=builder.stance_label)
+    if not data.classes:
+        return None
+    words = im.words(edition)
+    classes = [
+        MapClassView(
+            name=group.name,
+            svg=im.render_class_svg(group, edition),
+            rows=[
+                {
+                    "name": row.name,
+                    "stance": row.stance,
+                    "stance_word": row.stance_word,
+                    "count_text": words["items"].format(count=len(row.drivers)),
+                    "drivers": row.drivers,
+                }
+                for row in group.assets
+            ],
+        )
+        for group in data.classes
+    ]
+    caption = words["caption"].format(assets=data.assets, items=data.stories)
+    return MapView(words=words, caption=caption, classes=classes, data=data)
 
 
 def safe_relative_href(href: str | None) -> str | None:
