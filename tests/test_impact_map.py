@@ -84,3 +84,12 @@ def test_sample_day_map_covers_every_tagged_item() -> None:
     tagged = {a for a, item in zip(doc.xpath("//*[starts-with(@id,'item-')]/@id"), day.items(), strict=True)
               if any(i.kind == "impact" for i in item.impacts)}
     assert linked == tagged
+
+
+def test_two_way_and_unknown_stances_are_drawn() -> None:
+    day = _day()
+    items = day.sections[0].items
+    items[3].impacts.append(_impact("crude_oil", "原油", "Crude oil", "volatile"))
+    doc = lxml_html.fromstring(render_html(day, "en"))
+    crude = _rows(doc)["crude_oil"]
+    assert crude.get("data-stance") == "volatile" and len(crude.xpath(".//polygon")) == 2

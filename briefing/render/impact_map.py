@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from briefing.model import Briefing, Impact
 
-# direction: +1 up, -1 down, 0 flat; tone picks the colour; strong = full colour, else a tint.
+# direction: +1 up, -1 down, 0 flat, 2 both ways; tone picks the colour; strong = full colour, else a tint.
 _STANCE_SHAPE: dict[str, tuple[int, str, bool]] = {
     "bullish": (1, "up", True),
     "lean_bullish": (1, "up", False),
@@ -36,12 +36,18 @@ _STANCE_SHAPE: dict[str, tuple[int, str, bool]] = {
     "neutral": (0, "flat", True),
     "none": (0, "flat", False),
     "dovish": (-1, "dove", True),
+    "volatile": (2, "flat", True),  # both ways: a double arrow
     "lean_bearish": (-1, "down", False),
     "bearish": (-1, "down", True),
 }
 # Tie-break when stances are equally frequent: the stronger reading wins.
-_STRENGTH = {"bullish": 3, "bearish": 3, "hawkish": 3, "dovish": 3, "lean_bullish": 2,
-             "lean_bearish": 2, "neutral": 1, "none": 0}
+_STRENGTH = {"bullish": 3, "bearish": 3, "hawkish": 3, "dovish": 3, "volatile": 2,
+             "lean_bullish": 2, "lean_bearish": 2, "neutral": 1, "none": 0}
+_UNKNOWN = (0, "flat", False)  # a stance this module does not know yet is drawn as no direction
+
+
+def _shape(stance: str) -> tuple[int, str, bool]:
+    return _STANCE_SHAPE.get(stance, _UNKNOWN)
 
 _GREEN, _GREEN_TINT = "#1e7b34", "#e3f2e6"
 _RED, _RED_TINT = "#b3261e", "#fbe4e2"
@@ -126,7 +132,7 @@ class AssetRow:
         counts: dict[str, int] = {}
         for d in self.drivers:
             counts[d.stance] = counts.get(d.stance, 0) + 1
-        return max(counts, key=lambda s: (counts[s], _STRENGTH[s], s))
+        return max(counts, key=lambda s: (counts[s], _STRENGTH.get(s, 0), s))
 
     @property
     def stance_word(self) -> str:
@@ -214,7 +220,12 @@ _MAX_BLOCKS = 6
 
 
 def _arrow(direction: int, x: float, y: float, fill: str, tone: str) -> str:
-    """A triangle pointing up or down, or a diamond for no direction, centred on (x, y)."""
+    """A triangle pointing up or down, both for a two-way stance, or a diamond for none."""
+    if direction == 2:
+        up = f"{x - 6},{y - 1} {x + 6},{y - 1} {x},{y - 8}"
+        down = f"{x - 6},{y + 1} {x + 6},{y + 1} {x},{y + 8}"
+        return (f'<polygon class="im-{tone}" points="{up}" fill="{fill}"/>'
+                f'<polygon class="im-{tone}" points="{down}" fill="{fill}"/>')
     if direction > 0:
         points = f"{x - 7},{y + 5} {x + 7},{y + 5} {x},{y - 7}"
     elif direction < 0:
@@ -243,7 +254,7 @@ def render_class_svg(group: ClassGroup, edition: str) -> Markup:
     ]
     for i, row in enumerate(group.assets):
         y = ROW * i + ROW / 2 + 2
-        direction, tone, _ = _STANCE_SHAPE[row.stance]
+        direction, tone, _ = _shape(row.stance)
         strong = colours[tone][0]
         out.append(f'<g class="im-row" data-asset="{e(row.key)}" data-stance="{e(row.stance)}">')
         if i:
@@ -255,7 +266,7 @@ def render_class_svg(group: ClassGroup, edition: str) -> Markup:
         out.append(f'<text class="im-word im-{tone}-text" x="{_WORD_X}" y="{y + 4.5}" font-size="12" font-weight="700"'
                    f' fill="{strong}">{e(_fit(row.stance_word, _BLOCKS_X - _WORD_X - 4, 12))}</text>')
         for j, driver in enumerate(row.drivers[:_MAX_BLOCKS]):
-            _, d_tone, d_strong = _STANCE_SHAPE[driver.stance]
+            _, d_tone, d_strong = _shape(driver.stance)
             fill = colours[d_tone][0] if d_strong else colours[d_tone][1]
             x = _BLOCKS_X + j * (_BLOCK_W + _BLOCK_GAP)
             label = f"{row.name} · {driver.stance_word} · {driver.title}"
@@ -332,7 +343,7 @@ def render_history_svg(name: str, cells: Sequence[HistoryCell], edition: str, no
                 ' rx="2" fill="none" stroke="#d8d4cc" stroke-width="1"/></a>'
             )
             continue
-        direction, tone, strong = _STANCE_SHAPE[cell.stance]
+        direction, tone, strong = _shape(cell.stance)
         fill = colours[tone][0] if strong else colours[tone][1]
         mark = _arrow(direction, x + HISTORY_CELL / 2, 2 + HISTORY_CELL / 2, colours[tone][0], tone)
         if strong:
