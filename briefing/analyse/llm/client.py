@@ -230,7 +230,10 @@ class ChatClient:
                 if resp.status_code in (401, 403):
                     with self._lock:
                         self.auth_error = self.auth_error or LLMAuthError(
-                            f"LLM authentication failed: {self._url}: HTTP {resp.status_code}",
+                            f"LLM authentication failed: {self._url}: HTTP {resp.status_code}: "
+                            # What the endpoint says (a wrong key, no access to the model), with
+                            # anything it echoes of the request masked.
+                            + redact.redact(data[:200].decode("utf-8", "replace").strip()),
                             status=resp.status_code,
                         )
                     raise self.auth_error
