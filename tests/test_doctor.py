@@ -103,3 +103,11 @@ def test_doctor_notes_a_missing_config(tmp_path: Path, monkeypatch: pytest.Monke
     check = doctor_module.check_config()
     assert not check.ok and not check.required
     assert check.fix and "briefing init" in check.fix
+
+
+def test_a_slow_pdf_blames_harfbuzz_only_when_it_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(doctor_module, "_SLOW_PDF_SECONDS", 0.0)  # every PDF counts as slow
+    busy = doctor_module.check_weasyprint(harfbuzz_subset=True)
+    assert busy.ok and "slow" in busy.detail
+    missing = doctor_module.check_weasyprint(harfbuzz_subset=False)
+    assert not missing.ok and missing.fix == "sudo apt-get install -y libharfbuzz-subset0"

@@ -6,26 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from briefing.cli import cli
 from briefing.config import load_config
+from tests.helpers.cli import nowhere_fixture, run  # noqa: F401
 from tests.helpers.day_feeds import DAY, EN_STORIES, ZH_STORIES, rss
 from tests.helpers.loopback import LoopbackServer, loopback_server_fixture  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
-
-
-@pytest.fixture
-def nowhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working folder and no $BRIEFING_CONFIG."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("BRIEFING_CONFIG", raising=False)
-    return tmp_path
 
 
 def test_init_writes_a_valid_commented_config(nowhere: Path) -> None:

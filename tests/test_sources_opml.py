@@ -5,25 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from briefing.cli import cli
 from briefing.config import load_config
 from briefing.opml import OpmlError, parse_opml, same_feed_key
+from tests.helpers.cli import nowhere_fixture, run  # noqa: F401
 
 OPML = Path(__file__).resolve().parent / "data" / "opml" / "reader-export.opml"
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(cli, list(args))
-
-
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("BRIEFING_CONFIG", raising=False)
+def project(nowhere: Path) -> Path:
     assert run("init").exit_code == 0
-    return tmp_path / "feeds.yaml"
+    return nowhere / "feeds.yaml"
 
 
 def test_parse_reader_export() -> None:

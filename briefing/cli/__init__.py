@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "site": "briefing.cli.publish_cmds:site",
     "check": "briefing.cli.publish_cmds:check",
     "nightly": "briefing.cli.publish_cmds:nightly",
+    "notify": "briefing.cli.notify_cmd:notify",
     "serve": "briefing.cli.publish_cmds:serve",
 }
 

@@ -181,3 +181,16 @@ def test_a_degraded_run_is_posted_with_the_day(tmp_path: Path, hook: Hook) -> No
     log = (tmp_path / "site" / "out.log").read_text(encoding="utf-8")
     assert "notify: url 3 (json): environment variable MISSING_VAR is not set" in log
     assert "127.0.0.1:9" not in log  # URLs (tokens) stay out of the log
+
+
+def test_notify_command_sends_a_test_message(tmp_path: Path, hook: Hook) -> None:
+    from click.testing import CliRunner
+
+    from briefing.cli import cli
+
+    config = _config(tmp_path, [hook.url, "nosuchservice://x"])
+    result = CliRunner().invoke(cli, ["notify", "--config", str(config.path)])
+    assert result.exit_code == 1
+    assert "url 1 (json): sent" in result.stdout
+    assert "url 2 (nosuchservice): FAILED: not a URL Apprise knows" in result.stdout
+    assert hook.posts[0]["title"] == "briefing: test notification"
