@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/quality.py [tests/data/eval/articles.yaml]
 
-Prints section accuracy, pairwise story-merge precision/recall and stance accuracy.
-tests/analyse/test_quality.py keeps the same figures above floors.
+Prints section accuracy, pairwise story-merge precision/recall and stance accuracy;
+then the impact tags against tests/data/eval/impacts_{dev,heldout}.yaml (recall,
+precision, stance agreement, untagged items, beside two baselines).
+tests/analyse/test_quality.py and test_impact_quality.py keep the figures above floors.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from briefing.analyse import analyse_day
 from briefing.analyse.evaluation import load_eval, score
+from briefing.analyse.reasoner.evaluation import impact_report
 from briefing.config import Config
 
 DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "eval" / "articles.yaml"
@@ -28,6 +31,9 @@ def main(argv: list[str]) -> int:
     briefing = analyse_day(articles, date, Config.model_validate(EVAL_CONFIG), clock=clock)
     print(f"evaluation set: {path}")
     for line in score(briefing, gold).lines():
+        print(line)
+    print()
+    for line in impact_report():
         print(line)
     return 0
 

@@ -46,7 +46,7 @@ class Asset(_Entry):
 
 
 class CueGroup(_Entry):
-    move: Literal["up", "down", "ease", "tighten"]
+    move: Literal["up", "down", "ease", "tighten", "swing"]
     strength: Literal["strong", "mild"]
     zh: tuple[str, ...] = ()
     en: tuple[str, ...] = ()

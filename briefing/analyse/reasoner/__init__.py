@@ -35,6 +35,7 @@ from briefing.knowledge import StanceVocabulary
 from briefing.model import Impact
 
 MAX_ARTICLES = 10  # the evidence of a big story is in its first reports
+MIN_TAGS = 2
 TITLE = 10**6  # a title's position: after the body's sentences in reading order
 
 
@@ -72,8 +73,12 @@ def read_story(story: Story, lex: Lexicon, book: EventBook | None = None) -> Ana
 
 def find_impacts(analysis: Analysis, lex: Lexicon, vocabulary: StanceVocabulary,
                  limit: int = MAX_IMPACTS) -> list[Impact]:
-    """The story's impact tags, strongest first, at most `limit`, reasons all distinct."""
-    impacts = [to_impact(v, lex, vocabulary) for v in analysis.verdicts[:limit]]
+    """The story's impact tags, strongest first, at most `limit`, reasons all distinct.
+
+    Targets only secondary rules name fill in when the story has fewer than two others."""
+    major = [v for v in analysis.verdicts if not v.minor][:limit]
+    minor = [v for v in analysis.verdicts if v.minor][: max(0, MIN_TAGS - len(major))]
+    impacts = [to_impact(v, lex, vocabulary) for v in (*major, *minor)]
     return distinct_reasons(impacts)
 
 

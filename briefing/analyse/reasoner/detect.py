@@ -34,7 +34,7 @@ _JOINERS = {"和", "与", "及", "以及", "、", "/", "and", "&", "or", ",", "�
 _COUNTER_BEFORE = re.compile(
     r"(?:兑换?|对|相对|against(?: the)?|versus(?: the)?|vs\.?(?: the)?|per|/)\s*$", re.I
 )
-_ZH_NEGATIONS = ("并未", "尚未", "没有", "未能", "不会", "不再", "难以", "并非", "不是", "未", "没", "无")
+_ZH_NEGATIONS = ("并未", "尚未", "没有", "未能", "不会", "不再", "难以", "并非", "不是", "未曾", "从未", "并没")
 _ZH_NOT_NEGATION = ("未来", "无人", "无论", "无疑", "毫无疑问", "未必")
 _EN_NEGATIONS = frozenset({"not", "no", "never", "didn't", "don't", "doesn't", "won't", "without",
                            "hardly", "neither", "nor", "cannot", "can't", "failed", "unlikely"})
@@ -46,9 +46,19 @@ _COUNTERFACTUAL = re.compile(r"按理说|按理|按道理|照理说|照理|理�
                              re.I)
 _CONTRAST = re.compile(r"但是|但|然而|实际上|实际|却|不过|反而|\bbut\b|\bhowever\b|\byet\b|\bactually\b|"
                        r"\binstead\b", re.I)
-_CONDITION = re.compile(r"^\s*(?:如果|假如|倘若|若是|若|一旦|要是|如若|\bif\b|\bunless\b|\bshould\b|\bin case\b)",
-                        re.I)
+_CONDITION = re.compile(r"^\s*(?:若是|若|一旦|要是|如若|\bshould\b)|如果|假如|倘若|\bif\b|\bunless\b|\bin case\b|"
+                        r"\bwere to\b", re.I)
+_ZH_TRIGGER_NEGATIONS = ("不急于", "无意", "暂不", "推迟", "否认", "拒绝", "叫停", "放弃")
+_EN_TRIGGER_NEGATIONS = re.compile(r"\b(?:pared bets on|scaled back bets on|pushed back against|no rush|"
+                                   r"no hurry|ruled out|rule out|denied|rejected|reluctant)\b", re.I)
+_EN_SUBCLAUSE = re.compile(r"\s+(?:as|after|amid|because|with|since|when)\s+(?=\w)", re.I)
 _QUESTION = re.compile(r"[吗？?]\s*$")
+_MARKETS = frozenset({"equities", "a_shares", "hk_stocks", "us_stocks", "european_stocks", "japan_stocks"})
+_ZH_OBJECT_VERBS = frozenset({"提振", "带动", "推高", "推升", "拖累", "打压", "压制", "利好", "利空"})
+_ZH_SEQUENCE = re.compile(r"^(?:随后|此后|之后|其后|后|但|但是|不过|然而|尾盘|午后|盘中|收盘|最终|最后|又|再度|再|一度|"
+                          r"并|且|旋即|随即|紧接着|接着|早盘|晚间|夜盘)")
+_EN_SEQUENCE = re.compile(r"(?:and |but |then |later |before |only to |after that |it |they |prices |"
+                          r"before it |then it )*", re.I)
 _SECTOR_AFTER = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:板块|概念股|类股|个股|龙头股|股)")
 _FIGURE_AFTER = re.compile(r"[^，,；;]*?[0-9.]+\s*(?:%|％|个基点|基点|bp|basis points|点|美元|港元|日元|欧元|元|桶|盎司)?")
 
@@ -61,7 +71,7 @@ class Move:
     direction: Direction
     strong: bool
     fragment: str  # the target's own words: from its name to the cue
-    counter: bool = False  # read from the other side of a currency pair
+    via: Literal["", "pair", "company"] = ""  # the other side of a pair; a company of the sector
 
 
 @dataclass(frozen=True)
@@ -88,15 +98,21 @@ class _Cue:
     end: int
     direction: Direction
     strong: bool
+    text: str = ""
 
 
 def _negated(before: str, zh: bool) -> bool:
-    """A negation right before a cue (未再现贬值, 难以回落, did not rise)."""
+    """A negation right before a cue (并未出现贬值, 难以回落, 不跌反涨, did not rise).
+
+    Words of two characters or more reach back a short clause; 未/没 a few characters
+    (未再现贬值); 不/无 only the character right before (不跌反涨: only 跌 is negated)."""
     if zh:
         window = before[-12:]
         for word in _ZH_NOT_NEGATION:
             window = window.replace(word, "＃" * len(word))
-        return any(n in window for n in _ZH_NEGATIONS)
+        if any(n in window for n in _ZH_NEGATIONS):
+            return True
+        return any(n in window[-6:] for n in "未没") or window[-1:] in ("不", "无")
     words = re.findall(r"[\w']+", before.casefold())[-4:]
     return any(w in _EN_NEGATIONS or w.endswith("n't") for w in words)
 
@@ -122,10 +138,13 @@ def _cues(clause: str, zh: bool, lex: Lexicon) -> list[_Cue]:
         if any(i.start <= c.start < i.end for i in ignored):
             continue
         move, strength = lex.cue_key(c.key)
-        if move not in ("up", "down") or _negated(clause[: c.start], zh):
+        if move not in ("up", "down", "swing") or _negated(clause[: c.start], zh):
             continue
         strong = strength == "strong" and not _hedged(clause[: c.start], zh)
-        out.append(_Cue(c.start, c.end, "up" if move == "up" else "down", strong))
+        if move == "swing":  # 宽幅震荡, whipsawed: both ways at once
+            out += [_Cue(c.start, c.end, "up", False, c.text), _Cue(c.start, c.end, "down", False, c.text)]
+            continue
+        out.append(_Cue(c.start, c.end, "up" if move == "up" else "down", strong, c.text))
     return out
 
 
@@ -169,21 +188,46 @@ def _cues_for(i: int, targets: list[tuple[Match, str | None]], cues: list[_Cue],
             continue
         end = own[j].start
         break
-    after = [c for c in cues if me.end <= c.start < end]
-    if after or zh:  # Chinese puts the move after its subject
+    after = [c for c in cues if me.end <= c.start < end and not (zh and c.text in _ZH_OBJECT_VERBS)]
+    if after:
         return after
     start = own[k - 1].end if k else 0
+    if zh:  # Chinese puts the move after its subject, except verbs that take it as object (提振金价)
+        return [c for c in cues if start <= c.start and c.end <= me.start and me.start - c.end <= 4
+                and c.text in _ZH_OBJECT_VERBS][-1:]
     before = [c for c in cues if start <= c.start and c.end <= me.start and me.start - c.end <= 30]
     return before[-1:]
 
 
-def _sector_of(clause: str, m: Match, zh: bool) -> bool:
+def _sector_of(clause: str, m: Match, zh: bool, cues: list[_Cue]) -> bool:
     """A market name that only locates a sector (美股能源板块, A股旅游板块) is not the market."""
-    return zh and bool(_SECTOR_AFTER.match(clause[m.end:]))
+    if not zh or m.key not in _MARKETS:
+        return False
+    hit = _SECTOR_AFTER.match(clause[m.end:])
+    return hit is not None and not any(m.end <= c.start < m.end + hit.end() for c in cues)
 
 
-def _moves_in(clause: str, zh: bool, lex: Lexicon, carried: str | None, muted: bool = False
-              ) -> tuple[list[Move], str | None]:
+def _carries(before_cue: str, zh: bool) -> bool:
+    """Whether a clause without a name continues the last one: it opens with its move or
+    with a word of sequence (随后重新站上, 但实际却下跌, then recovered)."""
+    text = before_cue.strip()
+    if zh:
+        return len(text) <= 2 or bool(_ZH_SEQUENCE.match(text))
+    return not text or bool(_EN_SEQUENCE.fullmatch(text))
+
+
+def _company_moves(clause: str, cues: list[_Cue], book: EventBook) -> list[Move]:
+    """A company of a sector that moved (Nvidia shares rose 3%): its sector, mildly."""
+    hit = next(iter(book.sector_matcher.finditer(clause)), None)
+    if hit is None:
+        return []
+    after = [c for c in cues if c.start >= hit.end]
+    return [Move(hit.key, c.direction, False, clause[hit.start:c.end].strip(), via="company")
+            for c in after[:1]]
+
+
+def _moves_in(clause: str, zh: bool, lex: Lexicon, book: EventBook, carried: str | None,
+              muted: bool = False) -> tuple[list[Move], str | None]:
     """The clause's moves, and the name a following clause without one refers to.
 
     A `muted` clause (a counterfactual, a condition) reports no move but still names.
@@ -192,16 +236,17 @@ def _moves_in(clause: str, zh: bool, lex: Lexicon, carried: str | None, muted: b
     targets = _targets(clause, lex)
     moves: list[Move] = []
     if not targets:
-        if carried and cues:  # a clause with a move but no name: the last name moved
-            cue = cues[-1]
-            moves.append(Move(carried, cue.direction, cue.strong, clause[: cue.end].strip()))
-        return moves, carried
+        if carried and cues and _carries(clause[: cues[0].start], zh):
+            # a clause with a move but no name of its own: the last name moved again
+            moves += [Move(carried, c.direction, c.strong, clause[: c.end].strip()) for c in cues]
+            return moves, carried
+        return _company_moves(clause, cues, book), None
     last: str | None = carried
     for i, (m, base) in enumerate(targets):
         if base is not None:
             continue
         last = m.key
-        if _sector_of(clause, m, zh):
+        if _sector_of(clause, m, zh, cues):
             continue
         for n, cue in enumerate(_cues_for(i, targets, cues, clause, zh)):
             start = m.start if n == 0 else cue.start
@@ -213,7 +258,7 @@ def _moves_in(clause: str, zh: bool, lex: Lexicon, carried: str | None, muted: b
             for counter, counter_base in targets[i + 1:]:
                 if counter_base == m.key:
                     flipped: Direction = "down" if cue.direction == "up" else "up"
-                    moves.append(Move(counter.key, flipped, False, fragment.strip(), counter=True))
+                    moves.append(Move(counter.key, flipped, False, fragment.strip(), via="pair"))
     return moves, last
 
 
@@ -260,13 +305,26 @@ def _pick(candidates: list[tuple[str, str]], context: str, book: EventBook) -> l
     return list(by_group.values())
 
 
+def _trigger_negated(before: str, zh: bool) -> bool:
+    if _negated(before, zh):
+        return True
+    if zh:
+        return any(n in before[-8:] for n in _ZH_TRIGGER_NEGATIONS)
+    return bool(_EN_TRIGGER_NEGATIONS.search(" ".join(before.split()[-6:])))
+
+
 def _triggers_in(clause: str, zh: bool, book: EventBook, context: str) -> list[Fired]:
+    """Trigger words of the clause → outcomes; a negated one fires the event's opposite
+    outcome when it has one (不急于降息, pared bets on a cut → tighten), else nothing."""
     out: list[Fired] = []
     for m in book.trigger_matcher.finditer(clause):
-        if _negated(clause[: m.start], zh):
-            continue
-        hedged = _hedged(clause[: m.start], zh)
-        candidates = [(t.event, t.outcome) for t in book.triggers[int(m.key)]]
+        negated = _trigger_negated(clause[: m.start], zh)
+        hedged = negated or _hedged(clause[: m.start], zh)
+        candidates = []
+        for t in book.triggers[int(m.key)]:
+            outcome = book.events[t.event].opposites.get(t.outcome) if negated else t.outcome
+            if outcome is not None:
+                candidates.append((t.event, outcome))
         out.extend(Fired(e, o, hedged, m.text) for e, o in _pick(candidates, context, book))
     return out
 
@@ -309,7 +367,8 @@ def _subjects_in(clauses: list[str], zh: bool, book: EventBook, lex: Lexicon, co
 def read_sentence(sentence: str, zh: bool, title: str, lex: Lexicon, book: EventBook) -> Reading:
     """The moves and fired rules of one sentence (see module docstring)."""
     context = f"{sentence}\n{title}"
-    clauses = [c for _, c in split_clauses(sentence)]
+    clauses = [part for _, c in split_clauses(sentence)
+               for part in ([c] if zh else _EN_SUBCLAUSE.split(c)) if part.strip()]
     question = bool(_QUESTION.search(sentence))
     moves: list[Move] = []
     fired: list[Fired] = []
@@ -328,12 +387,12 @@ def read_sentence(sentence: str, zh: bool, title: str, lex: Lexicon, book: Event
         mood = clause_mood(live, False) if live else "counterfactual"
         if conditional_next or mood == "conditional" or question:
             conditional_next = mood == "conditional"
-            _, carried = _moves_in(clause, zh, lex, carried, muted=True)
+            _, carried = _moves_in(clause, zh, lex, book, carried, muted=True)
             continue
         if not live:
-            _, carried = _moves_in(clause, zh, lex, carried, muted=True)
+            _, carried = _moves_in(clause, zh, lex, book, carried, muted=True)
             continue
-        found, carried = _moves_in(live, zh, lex, carried)
+        found, carried = _moves_in(live, zh, lex, book, carried)
         moves.extend(found)
         fired.extend(_triggers_in(live, zh, book, context))
         active.append(live)

@@ -49,6 +49,7 @@ class Signal:
     evidence: str
     zh: bool
     order: tuple[int, int]
+    minor: bool = False
 
     @property
     def polarity(self) -> int:
@@ -68,7 +69,7 @@ def move_signals(reading: Reading, order: tuple[int, int], lex: Lexicon) -> list
         if stance is None:
             continue
         fragment = trim(move.fragment, 60 if reading.zh else 160).rstrip("。；;.，,")
-        if move.counter:  # the other side of a currency pair: say so
+        if move.via == "pair":  # the other side of a currency pair: say so
             zh_word, en_word = _MOVE_WORDS[(move.direction, False)]
             own = (f"{fragment}，即{asset.zh}相对{zh_word}" if reading.zh
                    else f"{fragment}, so the {asset.en.lower()} {en_word} in the pair")
@@ -78,7 +79,7 @@ def move_signals(reading: Reading, order: tuple[int, int], lex: Lexicon) -> list
         reason = (Text(zh=own, en=f"The sources report that {asset.en.lower()} {en_word}")
                   if reading.zh else
                   Text(zh=f"来源报道{asset.zh}{zh_word}", en=own))
-        rule = f"move.{move.direction}" + (".pair" if move.counter else "")
+        rule = f"move.{move.direction}" + (f".{move.via}" if move.via else "")
         out.append(Signal(move.target, stance, None, rule, True, reason, reading.sentence,
                           reading.zh, order))
     return out
@@ -99,13 +100,21 @@ def rule_signals(reading: Reading, order: tuple[int, int], sector: str | None,
                 continue  # an earnings rule with no sector named: nothing to tag
             stance = _WEAKER.get(rule.stance, rule.stance) if fired.hedged else rule.stance
             out.append(Signal(target, stance, rule.horizon, f"{fired.event}.{fired.outcome}", False,
-                              Text(zh=rule.zh, en=rule.en), reading.sentence, reading.zh, order))
+                              Text(zh=rule.zh, en=rule.en), reading.sentence, reading.zh, order,
+                              rule.minor))
     return out
 
 
 def _side(signals: list[Signal]) -> tuple[int, int]:
-    up = sum(s.polarity for s in signals if s.polarity > 0)
-    down = -sum(s.polarity for s in signals if s.polarity < 0)
+    """The weight of each side: one vote per sentence and side, the strongest in it
+    (冲高、大涨、收涨 in one sentence are one rise)."""
+    votes: dict[tuple[tuple[int, int], int], int] = {}
+    for s in signals:
+        if s.polarity:
+            key = (s.order, 1 if s.polarity > 0 else -1)
+            votes[key] = max(votes.get(key, 0), abs(s.polarity))
+    up = sum(w for (_, side), w in votes.items() if side > 0)
+    down = sum(w for (_, side), w in votes.items() if side < 0)
     return up, down
 
 
@@ -121,6 +130,11 @@ class Verdict:
     @property
     def weight(self) -> int:
         return sum(abs(s.polarity) for s in self.support) + (10 if self.direct else 0)
+
+    @property
+    def minor(self) -> bool:
+        """Only secondary rules name this target (airlines after an oil move)."""
+        return not self.direct and all(s.minor for s in self.support)
 
 
 def judge(target: str, signals: list[Signal]) -> Verdict:

@@ -42,6 +42,7 @@ class ImpactRule(_Entry):
     asset: str
     stance: Stance
     horizon: Horizon | None = None
+    minor: bool = False  # named only when the story gives fewer than two tags otherwise
     zh: str
     en: str
 
@@ -59,6 +60,8 @@ class Event(_Entry):
     context: Bilingual = Field(default_factory=Bilingual)
     subject: Bilingual = Field(default_factory=Bilingual)
     inverse: Bilingual = Field(default_factory=Bilingual)
+    # a negated trigger fires the opposite outcome (不急于降息 → tighten), weakened
+    opposites: dict[str, str] = Field(default_factory=dict)
     outcomes: dict[str, Outcome]
 
     @property
