@@ -73,7 +73,7 @@ def not_news(
 def is_boilerplate_line(line: str, *, rules: Rules | None = None) -> bool:
     """True for an editor's source note, a reprint notice, a tweet signature and the like."""
     pattern = (rules or default_rules()).strip_line
-    return pattern is not None and pattern.search(line) is not None
+    return pattern is not None and pattern.match(line) is not None
 
 
 def strip_boilerplate(lines: list[str], *, rules: Rules | None = None) -> list[str]:
@@ -81,7 +81,7 @@ def strip_boilerplate(lines: list[str], *, rules: Rules | None = None) -> list[s
     pattern = (rules or default_rules()).strip_line
     if pattern is None:
         return lines
-    return [ln for ln in lines if not pattern.search(ln)]
+    return [ln for ln in lines if not pattern.match(ln)]
 
 
 def usable_publisher(name: str | None, *, rules: Rules | None = None) -> str | None:

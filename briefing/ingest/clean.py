@@ -103,6 +103,9 @@ def drop_captions(lines: list[str]) -> list[str]:
     return [ln for ln in lines if not (_CAPTION.match(ln) or _IMAGE_NOTE.match(ln.strip()))]
 
 
+_MARKER_CHARS = 40  # a "more stories" heading is short; longer lines are not looked at
+
+
 def _marker(line: str) -> str:
     return re.sub(r"[\s:：>»|#*\-]+$|^[\s#*>\-]+", "", line).strip().lower()
 
@@ -111,7 +114,7 @@ def cut_boilerplate(lines: list[str]) -> list[str]:
     """Cut at a more-stories heading, and at a subscription plea in the last third."""
     seen_text = 0
     for i, line in enumerate(lines):
-        if _marker(line) in _CUT_MARKERS and seen_text >= 1:
+        if len(line) <= _MARKER_CHARS and seen_text >= 1 and _marker(line) in _CUT_MARKERS:
             lines = lines[:i]
             break
         if len(line.strip()) >= 20:

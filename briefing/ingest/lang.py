@@ -29,7 +29,7 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN = re.compile(r"[A-Za-z]")
 _SAMPLE = 1500
-_MODEL_SAMPLE = 600
+_MODEL_SAMPLE = 400
 
 # Languages the model may answer with: the world's news languages. A text in none of
 # them still gets the nearest one, which is never zh or en unless it is close to them.

@@ -45,3 +45,16 @@ def test_unreadable_values_are_absent_not_guessed(value: str) -> None:
 def test_impossible_days_are_flagged() -> None:
     assert parse_date("Mon, 30 Feb 2026 10:00:00 GMT", SHANGHAI) == (None, True)
     assert parse_date("2026-02-30T10:00:00Z", SHANGHAI) == (None, True)
+
+
+def test_a_source_can_set_its_own_zone_and_chinese_cst() -> None:
+    from pydantic import ValidationError
+
+    from briefing.ingest.settings import SourceConfig
+
+    source = SourceConfig(id="sp", url="https://sp.example.com/feed", timezone="America/Sao_Paulo")
+    assert source.zone(SHANGHAI) == ZoneInfo("America/Sao_Paulo")
+    assert SourceConfig(id="x", url="https://x.example.com/").zone(SHANGHAI) == SHANGHAI
+    assert SourceConfig(id="cn", url="https://cn.example.com/", lang="zh-Hans").writes_chinese
+    with pytest.raises(ValidationError, match="unknown time zone"):
+        SourceConfig(id="bad", url="https://b.example.com/", timezone="Mars/Olympus")
