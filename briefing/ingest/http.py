@@ -5,8 +5,9 @@
 - connect / read time-outs per request, and a total deadline per source (the caller wraps
   the call in `asyncio.timeout`), so a server trickling a byte a second cannot hold a run;
 - at most `max_redirects` hops, followed by hand so that every hop's address is checked:
-  a host resolving to a private, loopback or link-local address is refused before any
-  connection unless `allow_hosts` lists it (case A9);
+  a host resolving to a private, loopback or link-local address (in any IPv6 form) is
+  refused before any connection unless `allow_hosts` lists it (case A9), and the
+  connection goes to the very address that was checked (pinning.py: no DNS rebinding);
 - the body is decompressed here, chunk by bounded chunk, and counted *after*
   decompression, so a 10 KB gzip bomb stops at `max_feed_bytes` like a 200 MB body;
 - 429 and 5xx are retried with exponential back-off; a Retry-After longer than
@@ -18,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import ipaddress
-import socket
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +28,7 @@ import httpx
 from briefing.errors import FetchError
 from briefing.http_headers import retry_after_seconds
 from briefing.ingest.addresses import refusal
+from briefing.ingest.pinning import PinnedBackend, PinnedTransport, Resolver, system_resolver
 from briefing.ingest.settings import IngestSettings
 
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -66,8 +67,14 @@ class HttpResult:
 
 
 def make_client(
-    settings: IngestSettings, transport: httpx.AsyncBaseTransport | None = None
+    settings: IngestSettings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    resolve: Resolver | None = None,
 ) -> httpx.AsyncClient:
+    """The run's client; without a `transport`, one that connects to checked addresses only.
+
+    `resolve` replaces the system resolver (tests point it at a loopback DNS server).
+    """
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
         read=settings.read_timeout,
@@ -77,10 +84,14 @@ def make_client(
     limits = httpx.Limits(
         max_connections=settings.concurrency, max_keepalive_connections=settings.concurrency
     )
+    if transport is None:
+        backend = PinnedBackend(settings.allow_hosts, resolve or system_resolver)
+        transport = PinnedTransport(limits, backend)
     return httpx.AsyncClient(
         timeout=timeout,
         limits=limits,
         transport=transport,
+        trust_env=False,
         follow_redirects=False,
         headers={
             "User-Agent": settings.user_agent,
@@ -91,8 +102,11 @@ def make_client(
     )
 
 
-async def check_address(url: str, allow: list[str], *, resolve: bool = True) -> None:
-    """Refuse URLs whose host is, or resolves to, a non-public address."""
+def check_address(url: str, allow: list[str]) -> None:
+    """Refuse a URL that is not http(s), or whose host is a non-public literal or localhost.
+
+    Names are checked where they are resolved, when the transport connects (pinning.py).
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"address not allowed: {url}: only http and https are fetched")
@@ -101,21 +115,10 @@ async def check_address(url: str, allow: list[str], *, resolve: bool = True) -> 
         literal = ipaddress.ip_address(host)
     except ValueError:
         literal = None
+    if literal is None and (host.lower() == "localhost" or host.lower().endswith(".localhost")):
+        literal = ipaddress.ip_address("127.0.0.1")
     if literal is not None:
-        addresses = [literal]
-    elif host.lower() == "localhost" or host.lower().endswith(".localhost"):
-        addresses = [ipaddress.ip_address("127.0.0.1")]
-    elif not resolve:
-        return
-    else:
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM)
-        except OSError as exc:
-            raise FetchError(f"cannot resolve host: {host}: {exc}") from exc
-        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-    for ip in addresses:
-        reason = refusal(host, ip, allow)
+        reason = refusal(host, literal, allow)
         if reason:
             raise FetchError(reason)
 
@@ -181,7 +184,6 @@ async def fetch_feed(
     etag: str | None = None,
     last_modified: str | None = None,
     now: dt.datetime,
-    check_dns: bool = True,
 ) -> HttpResult:
     """GET `url` within the settings' limits; FetchError (or a subclass) on failure."""
     headers: dict[str, str] = {}
@@ -193,7 +195,7 @@ async def fetch_feed(
     while True:
         attempt += 1
         try:
-            return await _get_following(client, url, settings, headers, attempt, check_dns)
+            return await _get_following(client, url, settings, headers, attempt)
         except HttpStatusError as exc:
             if exc.status not in _RETRY_STATUSES or attempt > settings.retries:
                 raise
@@ -211,11 +213,12 @@ async def _get_following(
     settings: IngestSettings,
     headers: dict[str, str],
     attempt: int,
-    check_dns: bool,
 ) -> HttpResult:
     current = url
     for _hop in range(settings.max_redirects + 1):
-        await check_address(current, settings.allow_hosts, resolve=check_dns)
+        # scheme and literal addresses here; names are resolved, checked and pinned by the
+        # transport when it connects (pinning.py), so no second lookup can be raced
+        check_address(current, settings.allow_hosts)
         try:
             async with client.stream("GET", current, headers=headers) as response:
                 status = response.status_code

@@ -35,6 +35,7 @@ from briefing.ingest.entries import ParsedSource
 from briefing.ingest.http import HttpStatusError, fetch_feed, make_client
 from briefing.ingest.jobs import parse_feed_job, read_local_job
 from briefing.ingest.lang import warm_up
+from briefing.ingest.pinning import Resolver
 from briefing.ingest.report import FetchReport, SourceResult, aggregate_warnings
 from briefing.ingest.settings import IngestSettings, SourceConfig
 from briefing.ingest.workers import ParsePool
@@ -100,7 +101,6 @@ class _Runner:
         clock: Clock,
         client: httpx.AsyncClient,
         parser: Parser,
-        check_dns: bool,
         network_slots: asyncio.Semaphore,
     ) -> None:
         self.config = config
@@ -109,7 +109,6 @@ class _Runner:
         self.clock = clock
         self.client = client
         self.parser = parser
-        self.check_dns = check_dns
         # held only while talking to a server: parsing must not keep a connection slot
         self.network_slots = network_slots
         self.states = {s.id: s for s in store.sources()}  # one query, not one per source
@@ -163,7 +162,6 @@ class _Runner:
                 etag=state.etag,
                 last_modified=state.last_modified,
                 now=now,
-                check_dns=self.check_dns,
             )
         if http.not_modified:
             self.store.save_source_state(self._success(state, now, http.etag, http.last_modified))
@@ -279,11 +277,12 @@ async def _run_all(
     transport: httpx.AsyncBaseTransport | None,
     progress: Progress | None,
     parser: Parser,
+    resolve: Resolver | None,
 ) -> list[SourceResult]:
     sources = [s for s in config.sources if s.enabled]
     network_slots = asyncio.Semaphore(config.settings.concurrency)
-    async with make_client(config.settings, transport) as client:
-        runner = _Runner(config, store, clock, client, parser, transport is None, network_slots)
+    async with make_client(config.settings, transport, resolve) as client:
+        runner = _Runner(config, store, clock, client, parser, network_slots)
 
         async def one(source: SourceConfig) -> SourceResult:
             result = await runner.run_source(source)
@@ -308,18 +307,20 @@ def run_fetch(
     clock: Clock | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    resolve: Resolver | None = None,
 ) -> FetchReport:
     """Fetch every enabled source into `store`; return per-source results and totals.
 
     `clock` returns an aware "now" (pinned in tests); `transport` replaces the network
-    (an `httpx.MockTransport`); `progress` is called once per finished source.
+    (an `httpx.MockTransport`); `progress` is called once per finished source; `resolve`
+    replaces the system resolver (a loopback DNS server in tests).
     """
     clock = clock or _utcnow
     started = clock()
     enabled = sum(1 for s in config.sources if s.enabled)
     parser = _parser(config.settings, enabled)
     try:
-        results = asyncio.run(_run_all(config, store, clock, transport, progress, parser))
+        results = asyncio.run(_run_all(config, store, clock, transport, progress, parser, resolve))
     finally:
         parser.close()
     report = FetchReport(results=results, started=started, finished=clock())

@@ -1,0 +1,120 @@
+"""Connect to the address that was checked: DNS is resolved once per connection, here.
+
+A check that resolves a host and a client that resolves it again to connect can be raced:
+a name that answers a public address first and 127.0.0.1 second (DNS rebinding) passes the
+check and reaches the loopback. So the check moves into the connection itself: httpcore
+asks the network backend for a TCP connection to (host, port); `PinnedBackend` resolves
+the host, refuses it unless every address is public (or on `allow_hosts`), and connects to
+that very IP. TLS still names the host (SNI and certificate checks use the URL's host, which
+httpcore passes to `start_tls`), and the Host header is the URL's. Every redirect hop opens
+its connection through the same backend, so each hop is checked and pinned too.
+
+The client built on this transport takes no proxy from the environment: through a proxy,
+the proxy resolves the name and no check here could hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+import typing
+from collections.abc import Awaitable, Callable, Iterable
+
+import httpcore
+import httpx
+
+from briefing.errors import FetchError
+from briefing.ingest.addresses import IPAddress, refusal
+
+Resolver = Callable[[str, int], Awaitable[list[IPAddress]]]
+
+
+async def system_resolver(host: str, port: int) -> list[IPAddress]:
+    """The host's addresses from the system resolver (getaddrinfo: /etc/hosts, DNS, ...)."""
+    loop = asyncio.get_running_loop()
+    try:
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise FetchError(f"cannot resolve host: {host}: {exc}") from exc
+    seen: list[IPAddress] = []
+    for info in infos:
+        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if ip not in seen:
+            seen.append(ip)
+    return seen
+
+
+async def checked_addresses(
+    host: str, port: int, allow: list[str], resolve: Resolver
+) -> list[IPAddress]:
+    """The addresses to connect to for `host`, each one allowed; FetchError otherwise."""
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        addresses = await resolve(host, port)
+    if not addresses:
+        raise FetchError(f"cannot resolve host: {host}: no addresses")
+    for ip in addresses:
+        reason = refusal(host, ip, allow)
+        if reason:
+            raise FetchError(reason)
+    return addresses
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, connecting only to checked addresses."""
+
+    def __init__(self, allow: list[str], resolve: Resolver = system_resolver) -> None:
+        self.allow = allow
+        self.resolve = resolve
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await checked_addresses(host, port, self.allow, self.resolve)
+        error: Exception | None = None
+        for ip in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    str(ip),
+                    port,
+                    timeout=timeout,
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None
+        raise error
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise FetchError("address not allowed: unix sockets are never fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport (request and error mapping as usual) over `PinnedBackend`."""
+
+    def __init__(self, limits: httpx.Limits, backend: PinnedBackend) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend,
+        )
