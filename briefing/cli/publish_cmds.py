@@ -31,16 +31,38 @@ def _formats(config: Config, no_pdf: bool) -> list[str] | None:
 @click.option("--hugo", "hugo_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write Hugo posts to DIR/content/posts/{date}[.lang].md (Hugo front matter, no H1).")
 @click.option("--no-pdf", is_flag=True, help="Skip PDFs this time (faster; same as leaving pdf out of site.formats).")
+@click.option("--wait", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="If a nightly run (or another site build) holds the lock, wait up to SECONDS "
+                   "instead of exiting 75.")
 @config_option
-def site(out: Path | None, hugo_dir: Path | None, no_pdf: bool, config: Config) -> None:
-    """Publish the static site from the stored briefings (atomic, incremental)."""
-    from briefing.publish.site import build_site, options_from_config
-    from briefing.store import Store
+@click.pass_context
+def site(ctx: click.Context, out: Path | None, hugo_dir: Path | None, no_pdf: bool,
+         wait: float | None, config: Config) -> None:
+    """Publish the static site from the stored briefings (atomic, incremental).
+
+    Runs under the same lock as `briefing nightly` and `serve`'s rebuilds, so two
+    builds never share the releases folder. Exit codes: 0 ok, 1 failed, 75 locked.
+    """
+    from briefing.errors import LockHeldError
+    from briefing.publish.nightly import ExitCode, NightlyPaths, nightly_lock
+    from briefing.publish.site import options_from_config
 
     warn_placeholder_base_url(config)
     options = options_from_config(config, formats=_formats(config, no_pdf))
     target = out or config.resolve(config.site.out)
+    try:
+        with nightly_lock(NightlyPaths.from_config(config, target).lock, wait):
+            report = _site_locked(config, options, target, hugo_dir)
+    except LockHeldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        ctx.exit(int(ExitCode.LOCKED))
+    click.echo(report.summary_line())
+
+
+def _site_locked(config: Config, options: Any, target: Path, hugo_dir: Path | None) -> Any:
     from briefing.cli.progress import Progress
+    from briefing.publish.site import build_site
+    from briefing.store import Store
 
     with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
         bar = Progress("site", len(store.briefing_dates()))
@@ -49,8 +71,7 @@ def site(out: Path | None, hugo_dir: Path | None, no_pdf: bool, config: Config) 
             bar.step(f"{day.isoformat()} {'rendered' if rendered else 'unchanged'}")
 
         with bar:
-            report = build_site(store, options, target, hugo_dir=hugo_dir, progress=progress)
-    click.echo(report.summary_line())
+            return build_site(store, options, target, hugo_dir=hugo_dir, progress=progress)
 
 
 @click.command()

@@ -27,22 +27,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import os
 import pickle
 import resource
 import signal
 import socket
 import struct
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 from briefing.errors import ParseError
+from briefing.lifeline import die_with_parent
 
 _HEADER = struct.Struct("!Q")
-_PR_SET_PDEATHSIG = 1
 
 
 class ParseBudgetError(ParseError):
@@ -54,16 +52,6 @@ class WorkerDiedError(ParseError):
 
 
 # -- the worker side ----------------------------------------------------------------------
-
-
-def _die_with_parent(parent: int) -> None:
-    """SIGKILL this process when its parent dies (Linux); exit now if it already has."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(0)
 
 
 def _vm_size() -> int | None:
@@ -138,7 +126,7 @@ def _serve(sock: socket.socket) -> None:
 
 
 def _worker_main(sock: socket.socket, parent: int, memory: int | None) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _close_inherited(sock.fileno())
     _cap_memory(memory)

@@ -132,8 +132,8 @@ def nightly_lock(path: Path, wait: float | None = None) -> Iterator[None]:
                     holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
                     waited = f" after waiting {wait:g}s" if wait else ""
                     raise LockHeldError(
-                        f"lock held by pid {holder}{waited}: {path}: another nightly is running;"
-                        " try again later or pass --wait SECONDS"
+                        f"lock held by pid {holder}{waited}: {path}: another run (nightly, site"
+                        " or serve) is publishing; try again later or pass --wait SECONDS"
                     ) from exc
                 time.sleep(0.1)
         os.ftruncate(fd, 0)

@@ -21,14 +21,39 @@ from briefing.publish.site import build_site, options_from_config
 _ROOT = Path(__file__).resolve().parents[2]
 
 
-class _Quiet(SimpleHTTPRequestHandler):
+class _Preview(SimpleHTTPRequestHandler):
+    """Serves the site's files only: to loopback names, and never a folder listing.
+
+    The Host check defeats DNS rebinding: a web page cannot reach the preview through a
+    name of its own that resolves to 127.0.0.1, because its requests carry that name.
+    """
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         pass
 
+    def _host_allowed(self) -> bool:
+        port = self.server.server_address[1]  # type: ignore[index]  # an AF_INET address
+        host = (self.headers.get("Host") or "").strip().lower()
+        return host in {f"127.0.0.1:{port}", f"localhost:{port}"}
+
+    def send_head(self) -> Any:
+        if not self._host_allowed():
+            self.send_error(421, "Misdirected Request", "this preview answers 127.0.0.1 only")
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: Any) -> None:
+        self.send_error(404, "Not Found")
+        return None
+
 
 def make_server(out: Path, port: int = 0) -> ThreadingHTTPServer:
-    """An HTTP server for `out` bound to 127.0.0.1 only (never all interfaces)."""
-    handler = functools.partial(_Quiet, directory=str(out))
+    """An HTTP server for `out` bound to 127.0.0.1 only (never all interfaces).
+
+    It answers only requests addressed to 127.0.0.1 or localhost (the Host header) and
+    lists no folders: a folder without an index.html is a 404.
+    """
+    handler = functools.partial(_Preview, directory=str(out))
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
@@ -40,14 +65,22 @@ def watch_paths(config: Any, extra: list[Path]) -> list[Path]:
     return [p for p in dict.fromkeys(paths) if p.exists()]
 
 
-def rebuild(config: Any, out: Path, pdf: bool) -> str:
-    """One build of the preview; the message to show."""
+# How long a rebuild waits for a nightly run (or `briefing site`) that is publishing.
+LOCK_WAIT = 600.0
+
+
+def rebuild(config: Any, out: Path, pdf: bool, lock_wait: float = LOCK_WAIT) -> str:
+    """One build of the preview, under the nightly lock; the message to show."""
+    from briefing.publish.nightly import NightlyPaths, nightly_lock
     from briefing.store import Store
 
     formats = None if pdf else [f for f in config.site.formats if f != "pdf"]
     options = options_from_config(config, formats=formats)
     try:
-        with Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store:
+        with (
+            nightly_lock(NightlyPaths.from_config(config, out).lock, lock_wait),
+            Store.open(config.store_path, busy_timeout=config.settings.busy_timeout) as store,
+        ):
             return build_site(store, options, out).summary_line()
     except BriefingError as exc:
         return f"error: {exc} (still serving the last good build)"

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from briefing.errors import RenderError
+from briefing.lifeline import PARENT_ENV
 
 if TYPE_CHECKING:
     from briefing.model import Briefing
@@ -151,6 +152,11 @@ def _read_exact(stream: BinaryIO, size: int) -> bytes | None:
 
 def _worker_main() -> None:
     """The worker's loop: read HTML documents from stdin, write replies to stdout."""
+    from briefing.lifeline import die_with_parent, parent_from_env
+
+    # A render can run for a long time without reading stdin: without this, a SIGKILLed
+    # parent would leave the worker rendering (or stuck) on its own.
+    die_with_parent(parent_from_env())
     # Keep the protocol channel private: anything a library prints goes to stderr.
     channel = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
@@ -199,6 +205,7 @@ class _Worker:
         env = dict(os.environ)
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        env[PARENT_ENV] = str(os.getpid())
         self.process = subprocess.Popen(
             [sys.executable, "-c", _WORKER_CODE],
             stdin=subprocess.PIPE,
