@@ -81,6 +81,30 @@ class DayInfo:
         )
 
 
+@dataclass(frozen=True)
+class Published:
+    """When a day was first published and last updated, and the content those times are for."""
+
+    published: dt.datetime
+    updated: dt.datetime
+    content: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "published": self.published.isoformat(),
+            "updated": self.updated.isoformat(),
+            "content": self.content,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Published:
+        return cls(
+            published=dt.datetime.fromisoformat(data["published"]),
+            updated=dt.datetime.fromisoformat(data["updated"]),
+            content=str(data.get("content", "")),
+        )
+
+
 # ------------------------------------------------------------------ words and templates
 
 
@@ -548,10 +572,14 @@ def feed_fragment(page_html: str, settings: SiteSettings, edition: str, day: dt.
 def atom_feed(
     settings: SiteSettings,
     edition: str,
-    entries: Sequence[tuple[DayInfo, str]],
+    entries: Sequence[tuple[DayInfo, str, Published]],
     timezone: str,
 ) -> bytes:
-    """out/{lang}/feed.xml: newest first, full content; deterministic (no build time)."""
+    """out/{lang}/feed.xml: newest first, full content; deterministic (no build time).
+
+    Each entry is `published` when its day first went out and `updated` when a correction
+    to it was published; the feed is as new as its newest update.
+    """
     from feedgen.feed import FeedGenerator
 
     urls = Urls(settings)
@@ -564,17 +592,16 @@ def atom_feed(
     fg.link(href=urls.feed(edition), rel="self")
     fg.language(html_lang(edition))
     fg.author({"name": site_name})
-    ordered = sorted(entries, key=lambda pair: pair[0].date, reverse=True)
-    newest = ordered[0][0].date if ordered else dt.date(1970, 1, 1)
-    fg.updated(dt.datetime.combine(newest, dt.time(), zone))
-    for info, body_html in ordered:
+    ordered = sorted(entries, key=lambda entry: entry[0].date, reverse=True)
+    newest = max((t.updated for _, _, t in ordered), default=None)
+    fg.updated(newest.astimezone(zone) if newest else dt.datetime.combine(dt.date(1970, 1, 1), dt.time(), zone))
+    for info, body_html, times in ordered:
         fe = fg.add_entry(order="append")
         fe.id(urls.day(edition, info.date))
         fe.title(info.titles.get(edition, info.date.isoformat()))
         fe.link(href=urls.day(edition, info.date), rel="alternate")
-        moment = dt.datetime.combine(info.date, dt.time(), zone)
-        fe.updated(moment)
-        fe.published(moment)
+        fe.published(times.published.astimezone(zone))
+        fe.updated(times.updated.astimezone(zone))
         summary = info.summaries.get(edition, [])
         if summary:
             fe.summary("\n".join(summary))

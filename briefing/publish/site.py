@@ -15,6 +15,7 @@ Nothing here prints; the result is a `SiteReport`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -27,6 +28,7 @@ from html import unescape as html_unescape
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from briefing.errors import BriefingError, PublishError
 from briefing.model import Briefing
@@ -51,6 +53,31 @@ _FINGERPRINT_GLOBS = (
     "briefing/templates/assets/*",
     "briefing/templates/site/*",
 )
+
+
+# What the default gate's verdict depends on besides the briefing and its Markdown: a
+# change here re-checks every day; a change to templates or CSS alone does not.
+_GATE_GLOBS = ("briefing/publish/gate.py", "briefing/admit/*.py", "briefing/data/admission.yaml")
+
+
+@functools.cache
+def _gate_code_digest() -> bytes:
+    h = hashlib.sha256()
+    for pattern in _GATE_GLOBS:
+        for path in sorted(_ROOT.glob(pattern)):
+            h.update(path.relative_to(_ROOT).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+def gate_key(text: str, markdown: dict[str, str], options: PublishOptions) -> str:
+    """The default gate's input: a day whose key matches its last verdict is not re-checked."""
+    h = hashlib.sha256(_gate_code_digest())
+    h.update(json.dumps([options.site.min_items, list(options.site.languages)]).encode())
+    h.update(text.encode("utf-8"))
+    for edition in sorted(markdown):
+        h.update(edition.encode() + b"\0" + markdown[edition].encode("utf-8"))
+    return h.hexdigest()
 
 
 class BriefingSource(Protocol):
@@ -170,6 +197,7 @@ def build_site(
     ).hexdigest()
     live = releases.current()
     previous = _load_manifest(releases, live)
+    times = _publication_times(store, texts, previous, options.timezone)
     timings["read"] = time.perf_counter() - started
     report = SiteReport(out=releases.out, release=live, published=False, days=len(texts))
     if live is not None and previous.get("key") == site_key:
@@ -187,6 +215,10 @@ def build_site(
         written_pages: list[str] = []
         prev_days: dict[str, Any] = previous.get("days", {})
         todo: list[dt.date] = []
+        # the last passing verdict of each day: the default gate skips an unchanged input
+        gated: dict[dt.date, str] = {
+            d: str(prev_days.get(d.isoformat(), {}).get("gate", "")) for d in ordered
+        } if check is None else {}
         for day in ordered:
             cached = prev_days.get(day.isoformat())
             if live is not None and cached and cached.get("key") == keys[day] and _reuse_day(
@@ -198,7 +230,8 @@ def build_site(
                     progress(day, len(days), len(texts), False)
             else:
                 todo.append(day)
-        for day, rendered in _render_days(todo, texts, neighbours, options, check, workers):
+        for day, rendered in _render_days(todo, texts, neighbours, options, check, workers, gated):
+            gated[day] = rendered.gate
             for rel, data in rendered.files:
                 writer.write_bytes(rel, data)
             written_pages.extend(rendered.pages)
@@ -207,7 +240,7 @@ def build_site(
             if progress is not None:
                 progress(day, len(days), len(texts), True)
         timings["days"] = time.perf_counter() - started - timings["read"]
-        _write_site_files(writer, staging, options, days, written_pages)
+        _write_site_files(writer, staging, options, days, written_pages, times)
         _verify(staging, written_pages)
         timings["site"] = time.perf_counter() - started - timings["read"] - timings["days"]
         if options.site.search and days:
@@ -221,7 +254,10 @@ def build_site(
             "key": site_key,
             "fingerprint": fingerprint,
             "days": {
-                d.isoformat(): {"key": keys[d], "info": days[d].to_dict()} for d in sorted(days)
+                d.isoformat(): {
+                    "key": keys[d], "info": days[d].to_dict(), "gate": gated.get(d, ""), **times[d].to_dict()
+                }
+                for d in sorted(days)
             },
         }
         manifest_json = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
@@ -236,6 +272,36 @@ def build_site(
     timings["total"] = time.perf_counter() - started
     report.timings = timings
     return report
+
+
+def _publication_times(
+    store: BriefingSource, texts: dict[dt.date, str], previous: dict[str, Any], timezone: str
+) -> dict[dt.date, pages.Published]:
+    """When each day was first published and when its content last changed.
+
+    Carried from build to build in the manifest, keyed by the content's hash: a day seen
+    with the same content keeps its times; a day whose content changed (a correction)
+    keeps its first publication and is updated at its save time; a new day is published at
+    its save time. Save times come from the store, so the same store gives the same bytes;
+    without one, a day is dated 00:00 of its date in the configured zone.
+    """
+    saved_at = getattr(store, "briefing_saved_at", None)
+    prev_days: dict[str, Any] = previous.get("days", {})
+    zone = ZoneInfo(timezone)
+    times: dict[dt.date, pages.Published] = {}
+    for day, text in texts.items():
+        content = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        cached = prev_days.get(day.isoformat(), {})
+        if cached.get("content") == content and cached.get("published"):
+            times[day] = pages.Published.from_dict(cached)
+            continue
+        moment = saved_at(day) if saved_at is not None else None
+        if moment is None:
+            moment = dt.datetime.combine(day, dt.time(), zone)
+        first = cached.get("published")
+        published = dt.datetime.fromisoformat(first) if first else moment
+        times[day] = pages.Published(published=published, updated=max(moment, published), content=content)
+    return times
 
 
 def _iso(day: dt.date | None) -> str:
@@ -344,6 +410,7 @@ class RenderedDay:
     info: DayInfo
     files: list[tuple[str, bytes]]
     pages: list[str]
+    gate: str = ""  # the gate key it passed with (the default gate only)
 
 
 # The job of the render processes, set before they fork (closures do not pickle).
@@ -357,6 +424,7 @@ def _render_days(
     options: PublishOptions,
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None,
     workers: int | None,
+    gated: dict[dt.date, str],
 ) -> Iterator[tuple[dt.date, RenderedDay]]:
     """Render the changed days, in order; in forked processes when there are many.
 
@@ -366,18 +434,18 @@ def _render_days(
     count = min(workers or os.cpu_count() or 1, len(todo) // 8 or 1)
     if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for day in todo:
-            yield day, _render_day(texts[day], day, neighbours[day], options, check)
+            yield day, _render_day(texts[day], day, neighbours[day], options, check, gated.get(day))
         return
     import concurrent.futures
 
-    _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check)
+    _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check, gated=gated)
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             chunk = max(1, min(16, len(todo) // (count * 4)))
             for day, result in zip(todo, pool.map(_render_job, todo, chunksize=chunk), strict=True):
                 if result is None:
-                    result = _render_day(texts[day], day, neighbours[day], options, check)
+                    result = _render_day(texts[day], day, neighbours[day], options, check, gated.get(day))
                 yield day, result
     finally:
         _JOB.clear()
@@ -386,7 +454,8 @@ def _render_days(
 def _render_job(day: dt.date) -> RenderedDay | None:
     try:
         return _render_day(
-            _JOB["texts"][day], day, _JOB["neighbours"][day], _JOB["options"], _JOB["check"]
+            _JOB["texts"][day], day, _JOB["neighbours"][day], _JOB["options"], _JOB["check"],
+            _JOB["gated"].get(day),
         )
     except Exception:  # the parent renders it again and raises the real error
         return None
@@ -398,7 +467,10 @@ def _render_day(
     around: tuple[dt.date | None, dt.date | None],
     options: PublishOptions,
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None,
+    passed: str | None = None,
 ) -> RenderedDay:
+    """One day's files. `passed` is the key of the day's last passing gate verdict: the
+    default gate runs only when its input differs (a template change does not re-check)."""
     from briefing.render import impact_map
     from briefing.render.html import environment as html_environment
     from briefing.render.html import page_context
@@ -407,8 +479,9 @@ def _render_day(
     iso = day.isoformat()
     languages = list(options.site.languages)
     markdown = render_markdowns(briefing, options)
-    problems = (check or default_check(options))(briefing, markdown)
-    gate.enforce(problems, iso)
+    verdict = gate_key(text, markdown, options) if check is None else ""
+    if check is not None or verdict != passed:
+        gate.enforce((check or default_check(options))(briefing, markdown), iso)
     info = day_info(briefing, languages)
     prev, next_ = (DayInfo(date=d, items=0, titles={}) if d else None for d in around)
     files: list[tuple[str, bytes]] = []
@@ -446,7 +519,7 @@ def _render_day(
                 briefing, edition, footer_html=options.footer(edition), timeout=options.site.pdf_timeout
             )
             files.append((f"{folder}/briefing.pdf", pdf))
-    return RenderedDay(info=info, files=files, pages=pages_)
+    return RenderedDay(info=info, files=files, pages=pages_, gate=verdict)
 
 
 def _write_site_files(
@@ -455,6 +528,7 @@ def _write_site_files(
     options: PublishOptions,
     days: dict[dt.date, DayInfo],
     written_pages: list[str],
+    times: dict[dt.date, pages.Published],
 ) -> None:
     from briefing.render.html import write_assets
 
@@ -475,7 +549,7 @@ def _write_site_files(
         entries = []
         for day in newest:
             page = (staging / slug / day.isoformat() / "index.html").read_text(encoding="utf-8")
-            entries.append((days[day], pages.feed_fragment(page, settings, edition, day)))
+            entries.append((days[day], pages.feed_fragment(page, settings, edition, day), times[day]))
         writer.write_bytes(f"{slug}/feed.xml", pages.atom_feed(settings, edition, entries, options.timezone))
     writer.write_bytes("sitemap.xml", pages.sitemap(settings, infos))
 

@@ -87,9 +87,22 @@ def _markdown() -> MarkdownIt:
     return md
 
 
+# Characters at which a markdown-it inline rule may produce something other than text
+# (breaks, links, images, entities, emphasis, code, autolinks, escapes, strikethrough).
+_MARKUP_CHARS = re.compile(r"[\n\r!&*_`<\[\]\\~]")
+
+
 def render_inline(text: str) -> Markup:
-    """One content field as an HTML fragment, safe to place in a template unescaped."""
+    """One content field as an HTML fragment, safe to place in a template unescaped.
+
+    Most fields are plain prose: without any character an inline rule reacts to, the
+    parser's output is the text with `>` and `"` escaped (`&` and `<` cannot occur), so
+    that is written directly (tests compare both paths on every sample field).
+    """
     if not text:
         return Markup("")
-    html = _markdown().renderInline(strip_controls(text))
+    clean = strip_controls(text)
+    if not _MARKUP_CHARS.search(clean):
+        return Markup(clean.replace(">", "&gt;").replace('"', "&quot;").strip())
+    html = _markdown().renderInline(clean)
     return Markup(html.strip())

@@ -270,6 +270,14 @@ class Store:
         return str(row[0]) if row else None
 
     @_guarded
+    def briefing_saved_at(self, date: dt.date) -> dt.datetime | None:
+        """When the day's briefing was last saved (a rebuild or a correction moves it)."""
+        row = self.db.execute(
+            "SELECT saved_at FROM briefings WHERE date = ?", (date.isoformat(),)
+        ).fetchone()
+        return from_ts(str(row[0])) if row else None
+
+    @_guarded
     def briefing_dates(self) -> list[dt.date]:
         rows = self.db.execute("SELECT date FROM briefings ORDER BY date").fetchall()
         return [dt.date.fromisoformat(r[0]) for r in rows]

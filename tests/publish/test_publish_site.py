@@ -177,3 +177,53 @@ def test_site_with_three_editions_and_no_days(make_site) -> None:
     page = parse(out / "zh-hant" / "2026-02-05" / "index.html")
     assert page.html_lang == "zh-Hant"
     assert {"../../zh/2026-02-05/index.html", "../../en/2026-02-05/index.html"} <= set(page.anchors)
+
+
+def test_feed_entries_dated_when_published_and_updated_on_correction(make_site) -> None:
+    config, out = make_site([])
+    utc = dt.timezone.utc
+    first, resave, fix = (dt.datetime(2026, 2, 5, h, 30, tzinfo=utc) for h in (0, 1, 9))
+
+    def store_day(briefing, when) -> None:
+        text = briefing.to_json()
+        with Store.open(config.store_path) as store:
+            store.save_briefing(briefing.date, text, hashlib.sha256(text.encode()).hexdigest(), now=when)
+
+    def entry() -> feedparser.FeedParserDict:
+        feed = feedparser.parse((out / "en" / "feed.xml").read_bytes())
+        return feed, feed.entries[0]
+
+    store_day(sample_briefing(), first)
+    build(config)
+    feed, e = entry()
+    assert e.published_parsed[:5] == e.updated_parsed[:5] == (2026, 2, 5, 0, 30)
+    store_day(sample_briefing(), resave)  # saved again, same words: nothing to announce
+    assert not build(config).published
+    store_day(sample_briefing(title_suffix=" (corrected)"), fix)
+    build(config)
+    feed, e = entry()
+    assert e.published_parsed[:5] == (2026, 2, 5, 0, 30)  # first publication kept
+    assert e.updated_parsed[:5] == (2026, 2, 5, 9, 30)  # the correction
+    assert feed.feed.updated_parsed[:5] == (2026, 2, 5, 9, 30)
+    assert "(corrected)" in e.title
+
+
+def test_gate_rechecks_only_what_changed(make_site, monkeypatch) -> None:
+    from briefing.publish import gate, site
+
+    config, out = make_site(days_back(3))
+    calls: list[dt.date] = []
+    real = gate.check_briefing
+    monkeypatch.setattr(gate, "check_briefing", lambda b, **kw: calls.append(b.date) or real(b, **kw))
+    build(config, workers=1)
+    assert len(calls) == 3
+    # a rendering change (templates, CSS) re-renders every day but does not re-check them
+    fingerprint = site.PublishOptions.fingerprint
+    monkeypatch.setattr(site.PublishOptions, "fingerprint", lambda self: fingerprint(self) + "x")
+    calls.clear()
+    report = build(config, workers=1)
+    assert len(report.rendered) == 3 and calls == []
+    # a changed day is checked again, alone
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 4), title_suffix="（更新）")])
+    report = build(config, workers=1)
+    assert calls == [dt.date(2026, 2, 4)] and dt.date(2026, 2, 4) in report.rendered
