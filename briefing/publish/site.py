@@ -26,16 +26,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from briefing.errors import BriefingError, PublishError
-from briefing.model import Briefing
-from briefing.publish import gate, pages
 from briefing.publish.atomic import Releases, SafeWriter
-from briefing.publish.pages import DayInfo, edition_slug
 from briefing.publish.settings import SiteSettings
+
+if TYPE_CHECKING:  # imported where used: an unchanged rebuild needs none of them
+    from briefing.model import Briefing
+    from briefing.publish import gate, pages
+    from briefing.publish.pages import DayInfo
 
 MANIFEST_VERSION = 1
 _ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +80,11 @@ def gate_key(text: str, markdown: dict[str, str], options: PublishOptions) -> st
     for edition in sorted(markdown):
         h.update(edition.encode() + b"\0" + markdown[edition].encode("utf-8"))
     return h.hexdigest()
+
+
+def edition_slug(edition: str) -> str:
+    """The folder of an edition (pages.edition_slug, without importing the page code)."""
+    return edition.lower()
 
 
 class BriefingSource(Protocol):
@@ -197,7 +204,6 @@ def build_site(
     ).hexdigest()
     live = releases.current()
     previous = _load_manifest(releases, live)
-    times = _publication_times(store, texts, previous, options.timezone)
     timings["read"] = time.perf_counter() - started
     report = SiteReport(out=releases.out, release=live, published=False, days=len(texts))
     if live is not None and previous.get("key") == site_key:
@@ -208,6 +214,9 @@ def build_site(
         return report
 
     # -- write
+    from briefing.publish.pages import DayInfo
+
+    times = _publication_times(store, texts, previous, options.timezone)
     staging = releases.stage()
     try:
         writer = SafeWriter(staging)
@@ -285,6 +294,8 @@ def _publication_times(
     its save time. Save times come from the store, so the same store gives the same bytes;
     without one, a day is dated 00:00 of its date in the configured zone.
     """
+    from briefing.publish import pages
+
     saved_at = getattr(store, "briefing_saved_at", None)
     prev_days: dict[str, Any] = previous.get("days", {})
     zone = ZoneInfo(timezone)
@@ -309,6 +320,8 @@ def _iso(day: dt.date | None) -> str:
 
 
 def _parse(text: str, day: dt.date) -> Briefing:
+    from briefing.model import Briefing
+
     try:
         briefing = Briefing.from_json(text)
     except ValueError as exc:
@@ -355,6 +368,7 @@ def _day_files(options: PublishOptions) -> list[str]:
 
 
 def day_info(briefing: Briefing, languages: Sequence[str]) -> DayInfo:
+    from briefing.publish.pages import DayInfo
     from briefing.render.editions import for_edition
     from briefing.render.i18n import content_lang
 
@@ -378,6 +392,7 @@ def default_check(
     options: PublishOptions,
 ) -> Callable[[Briefing, dict[str, str]], list[gate.Problem]]:
     """The publish gate on the model and on each edition's Markdown."""
+    from briefing.publish import gate
 
     def check(briefing: Briefing, markdown: dict[str, str]) -> list[gate.Problem]:
         problems = gate.check_briefing(
@@ -471,6 +486,8 @@ def _render_day(
 ) -> RenderedDay:
     """One day's files. `passed` is the key of the day's last passing gate verdict: the
     default gate runs only when its input differs (a template change does not re-check)."""
+    from briefing.publish import gate, pages
+    from briefing.publish.pages import DayInfo
     from briefing.render import impact_map
     from briefing.render.html import environment as html_environment
     from briefing.render.html import page_context
@@ -530,6 +547,7 @@ def _write_site_files(
     written_pages: list[str],
     times: dict[dt.date, pages.Published],
 ) -> None:
+    from briefing.publish import pages
     from briefing.render.html import write_assets
 
     settings = options.site
