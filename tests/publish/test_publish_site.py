@@ -181,7 +181,7 @@ def test_site_with_three_editions_and_no_days(make_site) -> None:
 
 def test_feed_entries_dated_when_published_and_updated_on_correction(make_site) -> None:
     config, out = make_site([])
-    utc = dt.timezone.utc
+    utc = dt.UTC
     first, resave, fix = (dt.datetime(2026, 2, 5, h, 30, tzinfo=utc) for h in (0, 1, 9))
 
     def store_day(briefing, when) -> None:
