@@ -198,7 +198,8 @@ def test_interpretation_is_chain_magnitude_context_and_watch() -> None:
             "美国劳工部将于2月6日公布非农就业报告。")
     s = story(text, "美国ADP就业远逊预期", "zh-Hans", ("ADP jobs miss", "ADP said employers added 22,000 jobs.", "en"))
     analysis = read_story(s, lexicon())
-    insights = interpret(s, analysis, event_book())
+    impacts = find_impacts(analysis, lexicon(), stance_vocabulary())
+    insights = interpret(s, analysis, impacts, event_book())
     assert 2 <= len(insights) <= 4
     basis = [i.basis for i in insights]
     assert basis[0] == "rule:us_jobs.down"
@@ -209,3 +210,29 @@ def test_interpretation_is_chain_magnitude_context_and_watch() -> None:
     assert "2家来源" in context.text.zh and "2 sources" in context.text.en
     watch = next(i for i in insights if i.text.zh.startswith("后续关注"))
     assert "2月6日" in watch.text.zh
+
+
+def test_a_story_of_moves_only_is_read_as_the_market_reaction() -> None:
+    s = story("纳指收跌1.5%，芯片股遭遇重挫。")
+    analysis = read_story(s, lexicon())
+    impacts = find_impacts(analysis, lexicon(), stance_vocabulary())
+    insights = interpret(s, analysis, impacts, event_book())
+    reaction = next(i for i in insights if i.basis.startswith("rule:move."))
+    assert reaction.text.zh.startswith("市场反应：") and "芯片股" in reaction.text.zh
+    assert "Chip stocks" in reaction.text.en
+
+
+@pytest.mark.parametrize("text", [
+    "双方同意推动务实合作提质升级，俄方愿扩大对华能源出口。",  # 升级 of cooperation is no escalation
+    "协鑫科技港股涨超5%。",  # one company's Hong Kong listing is not the Hong Kong market
+    "分析人士称，美国CPI下月可能继续上涨。",  # a forecast of a figure is not the figure
+])
+def test_words_that_look_like_signals_but_are_not(text: str) -> None:
+    assert tags(text) == {}
+
+
+def test_a_figure_against_the_forecast_outranks_a_raw_figure_elsewhere() -> None:
+    s = story("美国1月ADP就业人数仅增加2.2万人，远低于预期的4.8万人。", "", "zh-Hans",
+              ("ADP", "ADP said employers added 22,000 jobs.", "en"))
+    found = {i.target_key: i for i in find_impacts(read_story(s, lexicon()), lexicon(), stance_vocabulary())}
+    assert found["rates"].stance == "dovish"

@@ -113,7 +113,13 @@ def assert_nothing_invented(item: Item, text: str) -> None:
     """Every insight is a rule's template, the story's own context, or a source's words."""
     assert len(item.insight_basis) == len(item.insights)
     for insight, basis in zip(item.insights, item.insight_basis, strict=True):
-        if basis.startswith("rule:"):
+        if basis.startswith("rule:move."):  # a reactions template filled with tag names
+            reactions = event_book().reactions
+            shapes = [re.escape(t.zh).replace(r"\{up\}", ".+").replace(r"\{down\}", ".+")
+                      .replace(r"\{both\}", ".+")
+                      for t in (reactions.up, reactions.down, reactions.mixed, reactions.both)]
+            assert any(re.fullmatch(shape, insight.zh) for shape in shapes), insight.zh
+        elif basis.startswith("rule:"):
             event, outcome = basis[5:].split(".")
             assert insight.zh == event_book().rule(event, outcome).insight.zh
         elif basis.startswith("source:"):

@@ -13,7 +13,7 @@ checked against the same rules (`check.contradictions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
@@ -64,11 +64,34 @@ def read_story(story: Story, lex: Lexicon, book: EventBook | None = None) -> Ana
             readings.append(((n, pos), read_sentence(sentence, zh, title, lex, book)))
         if title:
             readings.append(((n, TITLE), read_sentence(title, zh, title, lex, book)))
+    readings = _best_directions(readings)
     signals: list[Signal] = []
     for order, reading in readings:
         signals.extend(move_signals(reading, order, lex))
         signals.extend(rule_signals(reading, order, sector, book))
     return Analysis(tuple(readings), tuple(signals), tuple(verdicts(signals)), sector)
+
+
+def _best_directions(readings: list[tuple[tuple[int, int], Reading]]
+                     ) -> list[tuple[tuple[int, int], Reading]]:
+    """Across the story, a figure read against the forecast outranks one read from its raw
+    sign: "added 22,000 jobs" in one report does not contradict "far below the forecast
+    of 48,000" in another."""
+    best: dict[str, int] = {}
+    for _, reading in readings:
+        for fired in reading.fired:
+            best[fired.event] = max(best.get(fired.event, 0), fired.rank)
+    ways: dict[str, set[str]] = {}
+    for _, reading in readings:
+        for fired in reading.fired:
+            if fired.rank == best[fired.event]:
+                ways.setdefault(fired.event, set()).add(fired.outcome)
+    out = []
+    for order, reading in readings:
+        kept = tuple(f for f in reading.fired
+                     if f.rank == best[f.event] or f.outcome in ways[f.event])
+        out.append((order, replace(reading, fired=kept) if kept != reading.fired else reading))
+    return out
 
 
 def find_impacts(analysis: Analysis, lex: Lexicon, vocabulary: StanceVocabulary,

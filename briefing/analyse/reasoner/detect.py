@@ -51,6 +51,8 @@ _CONDITION = re.compile(r"^\s*(?:若是|若|一旦|要是|如若|\bshould\b)|如
 _ZH_TRIGGER_NEGATIONS = ("不急于", "无意", "暂不", "推迟", "否认", "拒绝", "叫停", "放弃")
 _EN_TRIGGER_NEGATIONS = re.compile(r"\b(?:pared bets on|scaled back bets on|pushed back against|no rush|"
                                    r"no hurry|ruled out|rule out|denied|rejected|reluctant)\b", re.I)
+_FORECAST = re.compile(r"或将|可能|有望|料将|恐将|将会|或许|也许|预计将|预计会|\b(?:may|might|could|would|"
+                       r"is expected to|are expected to|likely to|set to)\b", re.I)
 _EN_SUBCLAUSE = re.compile(r"\s+(?:as|after|amid|because|with|since|when)\s+(?=\w)", re.I)
 _QUESTION = re.compile(r"[吗？?]\s*$")
 _MARKETS = frozenset({"equities", "a_shares", "hk_stocks", "us_stocks", "european_stocks", "japan_stocks"})
@@ -59,6 +61,7 @@ _ZH_SEQUENCE = re.compile(r"^(?:随后|此后|之后|其后|后|但|但是|不�
                           r"并|且|旋即|随即|紧接着|接着|早盘|晚间|夜盘)")
 _EN_SEQUENCE = re.compile(r"(?:and |but |then |later |before |only to |after that |it |they |prices |"
                           r"before it |then it )*", re.I)
+_LISTING_BEFORE = re.compile(r"(?:科技|集团|控股|股份|电子|能源|医药|药业|汽车|资源|实业|生物|智能|国际|公司|银行|证券)$")
 _SECTOR_AFTER = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:板块|概念股|类股|个股|龙头股|股)")
 _FIGURE_AFTER = re.compile(r"[^，,；;]*?[0-9.]+\s*(?:%|％|个基点|基点|bp|basis points|点|美元|港元|日元|欧元|元|桶|盎司)?")
 
@@ -82,6 +85,7 @@ class Fired:
     outcome: str
     hedged: bool
     words: str
+    rank: int = 9  # how the direction was read (directions' rank); triggers are explicit
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,8 @@ def _sector_of(clause: str, m: Match, zh: bool, cues: list[_Cue]) -> bool:
     """A market name that only locates a sector (美股能源板块, A股旅游板块) is not the market."""
     if not zh or m.key not in _MARKETS:
         return False
+    if _LISTING_BEFORE.search(clause[: m.start]):
+        return True  # 协鑫科技港股涨超5%: one company's Hong Kong shares
     hit = _SECTOR_AFTER.match(clause[m.end:])
     return hit is not None and not any(m.end <= c.start < m.end + hit.end() for c in cues)
 
@@ -216,13 +222,43 @@ def _carries(before_cue: str, zh: bool) -> bool:
     return not text or bool(_EN_SEQUENCE.fullmatch(text))
 
 
+_PAIRS = {"“": "”", "「": "」", "《": "》", "（": "）", "(": ")", "‘": "’", "『": "』", "【": "】", "\"": "\""}
+
+
+def _span(clause: str, start: int, end: int) -> str:
+    """clause[start:end] with its quotes and brackets closed: the span grows to a closing
+    mark later in the clause, and loses a mark that is never closed (the gate refuses
+    unbalanced quotes, and a reader cannot tell where the quote ends)."""
+    text = clause[start:end]
+    for opening, closing in _PAIRS.items():
+        if opening == closing:
+            if text.count(opening) % 2:
+                text = text.replace(opening, "")
+            continue
+        if text.count(opening) > text.count(closing):
+            close = clause.find(closing, end)
+            if close != -1 and close - end <= 20:
+                end = close + 1
+                text = clause[start:end]
+            else:
+                text = text.replace(opening, "")
+        if text.count(closing) > text.count(opening):
+            text = text.replace(closing, "")
+    return text.strip()
+
+
+def balanced(text: str) -> str:
+    """`text` without the quotes and brackets it opens or closes but never both."""
+    return _span(text, 0, len(text))
+
+
 def _company_moves(clause: str, cues: list[_Cue], book: EventBook) -> list[Move]:
     """A company of a sector that moved (Nvidia shares rose 3%): its sector, mildly."""
     hit = next(iter(book.sector_matcher.finditer(clause)), None)
     if hit is None:
         return []
     after = [c for c in cues if c.start >= hit.end]
-    return [Move(hit.key, c.direction, False, clause[hit.start:c.end].strip(), via="company")
+    return [Move(hit.key, c.direction, False, _span(clause, hit.start, c.end), via="company")
             for c in after[:1]]
 
 
@@ -238,7 +274,7 @@ def _moves_in(clause: str, zh: bool, lex: Lexicon, book: EventBook, carried: str
     if not targets:
         if carried and cues and _carries(clause[: cues[0].start], zh):
             # a clause with a move but no name of its own: the last name moved again
-            moves += [Move(carried, c.direction, c.strong, clause[: c.end].strip()) for c in cues]
+            moves += [Move(carried, c.direction, c.strong, _span(clause, 0, c.end)) for c in cues]
             return moves, carried
         return _company_moves(clause, cues, book), None
     last: str | None = carried
@@ -250,19 +286,20 @@ def _moves_in(clause: str, zh: bool, lex: Lexicon, book: EventBook, carried: str
             continue
         for n, cue in enumerate(_cues_for(i, targets, cues, clause, zh)):
             start = m.start if n == 0 else cue.start
-            fragment = clause[min(start, cue.start): max(cue.end, m.end)]
+            end = max(cue.end, m.end)
             tail = _FIGURE_AFTER.match(clause[cue.end:])
             if tail and len(tail.group(0)) <= 12:
-                fragment += tail.group(0)
-            moves.append(Move(m.key, cue.direction, cue.strong, fragment.strip()))
+                end = cue.end + len(tail.group(0))
+            fragment = _span(clause, min(start, cue.start), end)
+            moves.append(Move(m.key, cue.direction, cue.strong, fragment))
             for counter, counter_base in targets[i + 1:]:
                 if counter_base == m.key:
                     flipped: Direction = "down" if cue.direction == "up" else "up"
-                    moves.append(Move(counter.key, flipped, False, fragment.strip(), via="pair"))
+                    moves.append(Move(counter.key, flipped, False, fragment, via="pair"))
     return moves, last
 
 
-def _direction(text: str, zh: bool, book: EventBook) -> Direction | None:
+def _direction(text: str, zh: bool, book: EventBook) -> tuple[Direction, int] | None:
     """Which way a figure moved: the highest-ranked direction words win; a tie is no answer."""
     found: list[tuple[int, Direction]] = []
     for m in book.direction_matcher.finditer(text):
@@ -277,7 +314,7 @@ def _direction(text: str, zh: bool, book: EventBook) -> Direction | None:
         return None
     top = max(rank for rank, _ in found)
     ways = {d for rank, d in found if rank == top}
-    return ways.pop() if len(ways) == 1 else None
+    return (ways.pop(), top) if len(ways) == 1 else None
 
 
 def _context_ok(event: str, text: str, book: EventBook) -> bool | None:
@@ -350,14 +387,15 @@ def _subjects_in(clauses: list[str], zh: bool, book: EventBook, lex: Lexicon, co
                 if _names_other(later, book, lex):
                     break
                 span.append(later)
-            direction = _direction("，".join(span), zh, book)
-            if direction is None:
-                continue
+            read = _direction("，".join(span), zh, book)
+            if read is None or _FORECAST.search(clause[: m.start] + span[0]):
+                continue  # no direction, or a forecast of the figure rather than the figure
+            direction, rank = read
             candidates: list[tuple[str, str]] = []
             for event, inverse in book.subjects[int(m.key)]:
                 way: Direction = direction if not inverse else ("down" if direction == "up" else "up")
                 candidates.append((event, way))
-            out.extend(Fired(e, o, False, m.text) for e, o in _pick(candidates, context, book)
+            out.extend(Fired(e, o, False, m.text, rank) for e, o in _pick(candidates, context, book)
                        if o in book.events[e].outcomes)
         if out:
             break  # one subject per sentence: the first one that moved

@@ -14,11 +14,12 @@ as `evidence`, and the rule id as `rule`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
-from briefing.analyse.reasoner.detect import Move, Reading
+from briefing.analyse.reasoner.detect import Move, Reading, balanced
 from briefing.analyse.reasoner.knowledge import SECTOR, EventBook
 from briefing.analyse.text import trim
 from briefing.knowledge import StanceVocabulary
@@ -68,7 +69,7 @@ def move_signals(reading: Reading, order: tuple[int, int], lex: Lexicon) -> list
         stance = _move_stance(move, asset.kind, lex)
         if stance is None:
             continue
-        fragment = trim(move.fragment, 60 if reading.zh else 160).rstrip("。；;.，,")
+        fragment = balanced(trim(move.fragment, 60 if reading.zh else 160).rstrip("。；;.，,"))
         if move.via == "pair":  # the other side of a currency pair: say so
             zh_word, en_word = _MOVE_WORDS[(move.direction, False)]
             own = (f"{fragment}，即{asset.zh}相对{zh_word}" if reading.zh
@@ -182,8 +183,8 @@ def _reason(verdict: Verdict, lex: Lexicon) -> Text:
             side = parts[s.zh]
             if all((x.polarity > 0) != (s.polarity > 0) for x in side) and len(side) < 2:
                 side.append(s)
-        zh = "；".join(s.reason.zh for s in parts[True])
-        en = "; ".join(s.reason.en for s in parts[False])
+        zh = "；".join(_distinct(s.reason.zh for s in parts[True]))
+        en = "; ".join(_distinct(s.reason.en for s in parts[False]))
         return Text(zh=zh or f"来源报道{asset.zh}先后出现涨跌两个方向的走势",
                     en=en or f"The sources report {asset.en.lower()} moving both ways")
     if verdict.rule == "mixed":  # the strongest reason of each side
@@ -197,10 +198,19 @@ def _reason(verdict: Verdict, lex: Lexicon) -> Text:
     return Text(zh=zh, en=en)
 
 
+def _distinct(fragments: Iterable[str]) -> list[str]:
+    """Fragments without repeats or pieces of an earlier one (过山车 after “过山车”行情)."""
+    out: list[str] = []
+    for fragment in fragments:
+        if fragment and not any(fragment in kept for kept in out):
+            out.append(fragment)
+    return out
+
+
 def _evidence(verdict: Verdict) -> Text:
     zh = next((s.evidence for s in verdict.support if s.zh), "")
     en = next((s.evidence for s in verdict.support if not s.zh), "")
-    return Text(zh=trim(zh, 160), en=trim(en, 400))
+    return Text(zh=balanced(trim(zh, 160)), en=balanced(trim(en, 400)))
 
 
 def to_impact(verdict: Verdict, lex: Lexicon, vocabulary: StanceVocabulary) -> Impact:

@@ -3,6 +3,8 @@
 Each bullet is a rule's template or a fact of the sources, and says which:
 
     chain      the `insight` of the outcomes that fired most      basis  rule:<event.outcome>
+               and explain a tag; else the market's reaction      basis  rule:move.<way>
+               (a `reactions` template of events.yaml)
     magnitude  a figure against the forecast or prior the source   basis  source:<article id>
                names (实际2.2万，预期4.8万), or a record it states
     context    first report or a running story, how many sources   basis  story
@@ -19,10 +21,11 @@ from dataclasses import dataclass
 
 from briefing.analyse.base import Story
 from briefing.analyse.reasoner import Analysis
-from briefing.analyse.reasoner.detect import Reading
-from briefing.analyse.reasoner.knowledge import EventBook
-from briefing.analyse.text import trim
-from briefing.model import Text
+from briefing.analyse.reasoner.detect import Reading, balanced
+from briefing.analyse.reasoner.impacts import POLARITY
+from briefing.analyse.reasoner.knowledge import SECTOR, EventBook
+from briefing.analyse.text import split_clauses, trim
+from briefing.model import Impact, Text
 
 MAX_INSIGHTS = 4
 MAX_CHAINS = 2
@@ -39,6 +42,7 @@ _ZH_RECORD = re.compile(r"创(?:近)?[0-9一二三四五六七八九十两]+(?:�
                         r"创历史新[高低]|创纪录")
 _EN_RECORD = re.compile(r"\b(?:highest|lowest|strongest|weakest|biggest|smallest) (?:[a-z]+ )?(?:in|since) "
                         r"[^,.;]{2,30}|\brecord (?:high|low)\b", re.I)
+_LEADING_JOINER = re.compile(r"^\s*(?:但是|但|而且|而|并且|并|and|but|while|although)\s*", re.I)
 _ZH_WATCH = re.compile(r"(?:将于|将在|定于|计划于|预计于|届时|下周|下月|月底前|本周晚些时候|即将)")
 _ZH_DATE = re.compile(r"[0-9一二三四五六七八九十]+月[0-9一二三四五六七八九十]+日|周[一二三四五六日]|下周|下月|"
                       r"[0-9]+日|月底|年底|上半年|下半年|[一二三四]季度")
@@ -56,8 +60,55 @@ class Insight:
     basis: str
 
 
-def _chains(analysis: Analysis, book: EventBook) -> list[Insight]:
-    """The causal chain of the outcomes that fired in most sentences."""
+def _shown(event: str, outcome: str, impacts: list[Impact], book: EventBook,
+           sector: str | None) -> bool:
+    """Whether an outcome's chain explains a tag on the page: a tag rests on it, or a
+    main (not minor) asset of it is tagged the same way."""
+    rule = f"{event}.{outcome}"
+    tags = {i.target_key: POLARITY.get(i.stance, 0) for i in impacts}
+    for impact in impacts:
+        if impact.rule == rule:
+            return True
+    for target in book.rule(event, outcome).impacts:
+        asset = sector if target.asset == SECTOR else target.asset
+        if target.minor or asset not in tags:
+            continue
+        if POLARITY.get(target.stance, 0) * tags[asset] > 0:
+            return True
+    return False
+
+
+def _reaction(impacts: list[Impact], book: EventBook) -> Insight | None:
+    """What the market did, from the tags that rest on reported moves."""
+    moved = [i for i in impacts if (i.rule or "").startswith("move.")]
+    if not moved:
+        return None
+
+    def names(stances: set[str], lang: str) -> str:
+        picked = [i.target.zh if lang == "zh" else i.target.en for i in moved if i.stance in stances]
+        return ("、" if lang == "zh" else ", ").join(picked)
+
+    up, down = {"bullish", "lean_bullish", "hawkish"}, {"bearish", "lean_bearish", "dovish"}
+    templates = book.reactions
+    both = names({"volatile"}, "zh")
+    if both:
+        wording = templates.both
+    elif names(up, "zh") and names(down, "zh"):
+        wording = templates.mixed
+    elif names(up, "zh"):
+        wording = templates.up
+    elif names(down, "zh"):
+        wording = templates.down
+    else:
+        return None
+    fill = {lang: {"up": names(up, lang), "down": names(down, lang), "both": names({"volatile"}, lang)}
+            for lang in ("zh", "en")}
+    return Insight(Text(zh=wording.zh.format(**fill["zh"]), en=wording.en.format(**fill["en"])),
+                   f"rule:{moved[0].rule}")
+
+
+def _chains(analysis: Analysis, impacts: list[Impact], book: EventBook) -> list[Insight]:
+    """The causal chain of the outcomes that fired in most sentences and explain a tag."""
     counts: Counter[tuple[str, str]] = Counter()
     first: dict[tuple[str, str], tuple[int, int]] = {}
     for order, reading in analysis.readings:
@@ -68,6 +119,8 @@ def _chains(analysis: Analysis, book: EventBook) -> list[Insight]:
     out: list[Insight] = []
     events_seen: set[str] = set()
     for event, outcome in ranked:
+        if not _shown(event, outcome, impacts, book, analysis.sector):
+            continue
         if event in events_seen:
             continue  # two outcomes of one event (降息 here, 不急于降息 there): the commoner one
         events_seen.add(event)
@@ -96,11 +149,14 @@ def _reference(reading: Reading) -> Text | None:
 
 
 def _record(reading: Reading) -> Text | None:
+    """A record the source states, quoted from the start of its clause."""
     pattern = _ZH_RECORD if reading.zh else _EN_RECORD
     hit = pattern.search(reading.sentence)
     if hit is None:
         return None
-    clause = trim(reading.sentence, 80 if reading.zh else 200).rstrip("。.")
+    start = max((o for o, _ in split_clauses(reading.sentence) if o <= hit.start()), default=0)
+    text = _LEADING_JOINER.sub("", reading.sentence[start:hit.end()])
+    clause = balanced(trim(text, 80 if reading.zh else 200).rstrip("。.,，"))
     return Text(zh=f"幅度：{clause}") if reading.zh else Text(en=f"Magnitude: {clause}")
 
 
@@ -137,20 +193,24 @@ def _watch(analysis: Analysis, story: Story) -> Insight | None:
         sentence = reading.sentence
         if reading.zh:
             if _ZH_WATCH.search(sentence) and _ZH_DATE.search(sentence):
-                text = Text(zh=f"后续关注：{trim(sentence, 80).rstrip('。')}")
+                text = Text(zh=f"后续关注：{balanced(trim(sentence, 80).rstrip('。'))}")
             else:
                 continue
         elif _EN_WATCH.search(sentence) and _EN_DATE.search(sentence):
-            text = Text(en=f"What to watch: {trim(sentence, 220).rstrip('.')}")
+            text = Text(en=f"What to watch: {balanced(trim(sentence, 220).rstrip('.'))}")
         else:
             continue
         return Insight(text, f"source:{story.articles[order[0]].id}")
     return None
 
 
-def interpret(story: Story, analysis: Analysis, book: EventBook) -> list[Insight]:
+def interpret(story: Story, analysis: Analysis, impacts: list[Impact], book: EventBook
+              ) -> list[Insight]:
     """Two to four bullets when the story gives enough to say (see module docstring)."""
-    out = _chains(analysis, book)
+    out = _chains(analysis, impacts, book)
+    reaction = _reaction(impacts, book)
+    if reaction is not None and len(out) < MAX_CHAINS:
+        out.append(reaction)
     for extra in (_magnitude(analysis, story), _context(story), _watch(analysis, story)):
         if extra is not None and len(out) < MAX_INSIGHTS:
             out.append(extra)

@@ -87,8 +87,18 @@ class DirectionWords(_Entry):
     patterns: tuple[str, ...] = ()
 
 
+class Reactions(_Entry):
+    """Templates for the market's reported moves: {up}, {down}, {both} are asset names."""
+
+    up: Wording
+    down: Wording
+    mixed: Wording
+    both: Wording
+
+
 class _EventsFile(_Entry):
     directions: tuple[DirectionWords, ...]
+    reactions: Reactions
     sectors: dict[str, Bilingual]
     events: tuple[Event, ...]
 
@@ -115,6 +125,7 @@ class EventBook:
     direction_matcher: TermMatcher  # key: "<direction>:<rank>"
     direction_patterns: tuple[tuple[re.Pattern[str], Direction, int], ...]
     sector_matcher: TermMatcher  # key: asset key
+    reactions: Reactions
 
     def rule(self, event: str, outcome: str) -> Outcome:
         return self.events[event].outcomes[outcome]
@@ -187,6 +198,7 @@ def compile_book(data: _EventsFile) -> EventBook:
         direction_matcher=matcher(direction_terms),
         direction_patterns=patterns,
         sector_matcher=matcher(sector_terms),
+        reactions=data.reactions,
     )
 
 

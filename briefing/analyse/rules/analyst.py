@@ -93,7 +93,7 @@ class RulesAnalyst:
         item.key_points = key_points(story, self.lex, self.settings.max_key_points)
         analysis = read_story(story, self.lex, self.book)
         item.impacts = find_impacts(analysis, self.lex, self.vocabulary)
-        insights = interpret(story, analysis, self.book)
+        insights = interpret(story, analysis, item.impacts, self.book)
         item.insights = [i.text for i in insights]
         item.insight_basis = [i.basis for i in insights]
         return item
