@@ -43,6 +43,7 @@ class RawEntry:
     title_is_html: bool = False
     publisher: str | None = None  # a folder of files holds many publishers: named per file
     categories: tuple[str, ...] = ()  # the feed's category terms (admission reads them)
+    feed_title: str | None = None  # the feed's own name: the publisher when none is configured
 
 
 @dataclass
@@ -116,7 +117,8 @@ def build_article(
     published, inferred, warning = decide_published(raw.published, now)
     if warning:
         warnings.append(f"entry {raw.key}: {warning}")
-    publisher = usable_publisher(raw.publisher)
+    # a file's own publisher, else the configured name, else the feed's title, else the id
+    publisher = usable_publisher(raw.publisher) or source.name or usable_publisher(raw.feed_title)
     article = Article(
         id=article_id(source.id, raw.key),
         source_id=source.id,

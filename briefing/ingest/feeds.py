@@ -64,6 +64,14 @@ def _entry_time(entry: Any, zone: ZoneInfo, china: bool) -> dt.datetime | None:
     return None
 
 
+def _feed_title(value: object) -> str | None:
+    """The feed's name, as a publisher name: one line, at most 80 characters."""
+    if not isinstance(value, str):
+        return None
+    title = " ".join(value.split())
+    return title[:80] or None
+
+
 def _categories(entry: Any) -> tuple[str, ...]:
     terms = (t.get("term") or t.get("label") or "" for t in entry.get("tags") or [])
     return tuple(t.strip() for t in terms if isinstance(t, str) and t.strip())[:20]
@@ -128,6 +136,7 @@ def parse_feed(
     if exc is not None:
         warnings.append(f"feed is not well-formed ({type(exc).__name__}); parsed leniently")
     base = parsed.get("feed", {}).get("link") or url
+    feed_title = _feed_title(parsed.get("feed", {}).get("title"))
     if china is None:
         china = _chinese(parsed.get("feed", {}).get("language"))
     raws: list[RawEntry] = []
@@ -150,6 +159,7 @@ def parse_feed(
                 published=_entry_time(entry, zone, china),
                 title_is_html="html" in (title_detail.get("type") or "") or "<" in title,
                 categories=_categories(entry),
+                feed_title=feed_title,
             )
         )
     if skipped and not raws:
@@ -186,6 +196,7 @@ def _parse_json_feed(
     if not isinstance(items, list):
         raise ParseError("JSON Feed has no items list")
     base = doc.get("home_page_url") or url
+    feed_title = _feed_title(doc.get("title"))
     if china is None:
         china = _chinese(doc.get("language"))
     raws: list[RawEntry] = []
@@ -217,6 +228,7 @@ def _parse_json_feed(
                 lang=None,
                 title_is_html="<" in title or "&" in title,
                 categories=_json_tags(item.get("tags")),
+                feed_title=feed_title,
             )
         )
     return raws

@@ -90,6 +90,8 @@ def test_fixture(path: Path, fetched: Any) -> None:
         assert (got.lang, got.title, got.text) == (
             parallel["lang"], parallel["title"], parallel["text"]
         )
+    if "source_name" in expect:
+        assert {a.source_name for a in stored} == {expect["source_name"]}
     if "source_stale" in expect:
         assert states[_sid(path)].stale == expect["source_stale"]
     if "date_inferred" in expect:
