@@ -1,0 +1,35 @@
+"""The language model's cache: same answers as the packaged model, and never an error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from briefing.ingest.lang import CANDIDATES
+from briefing.ingest.langmodel import _key, load_identifier
+
+SAMPLES = [
+    "O banco central manteve a taxa de juros inalterada nesta terça-feira.",
+    "Центральный банк сохранил ключевую ставку на прежнем уровне.",
+    "The central bank held its policy rate steady on Tuesday.",
+]
+
+
+def test_cached_model_answers_as_the_packaged_one(tmp_path: Path) -> None:
+    fresh = load_identifier(CANDIDATES, tmp_path)
+    assert (tmp_path / _key(CANDIDATES) / "ptc.npy").is_file()
+    cached = load_identifier(CANDIDATES, tmp_path)
+    assert cached is not fresh
+    for text in SAMPLES:
+        assert cached.classify(text) == fresh.classify(text)
+
+
+def test_a_broken_cache_falls_back_to_the_packaged_model(tmp_path: Path) -> None:
+    load_identifier(CANDIDATES, tmp_path)
+    (tmp_path / _key(CANDIDATES) / "ptc.npy").write_bytes(b"not an array")
+    assert load_identifier(CANDIDATES, tmp_path).classify(SAMPLES[0])[0] == "pt"
+
+
+def test_an_unwritable_cache_folder_is_no_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")  # a file where the cache folder would go
+    assert load_identifier(CANDIDATES, blocker).classify(SAMPLES[1])[0] == "ru"
