@@ -269,12 +269,63 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+_CLOSERS = {"“": "”", "‘": "’", "（": "）", "(": ")", "【": "】", "《": "》", "「": "」", "『": "』",
+            "[": "]"}
+
+
+def open_pairs(text: str) -> list[str]:
+    """The closers still owed at the end of `text` (brackets and quotes opened, not closed)."""
+    owed: list[str] = []
+    for ch in text:
+        if owed and ch == owed[-1]:
+            owed.pop()
+        elif ch in _CLOSERS:
+            owed.append(_CLOSERS[ch])
+    return owed
+
+
+def balanced_end(text: str, start: int, end: int) -> int:
+    """The least end ≥ `end` at which text[start:end] closes every bracket and quote it opens.
+
+    A fragment cut from a sentence (`金价走出“过山车`) must not leave a quote open; when the
+    sentence never closes it, the whole rest of the sentence is the fragment.
+    """
+    owed = open_pairs(text[start:end])
+    while owed and end < len(text):
+        ch = text[end]
+        if ch == owed[-1]:
+            owed.pop()
+        elif ch in _CLOSERS:
+            owed.append(_CLOSERS[ch])
+        end += 1
+    return end
+
+
 def trim(text: str, limit: int) -> str:
-    """Shorten at a clause boundary (never mid-word) to about `limit` characters."""
+    """Shorten at a clause boundary (never mid-word, never inside a quote or bracket).
+
+    The cut is the last clean boundary in the second half of `limit`; failing that, the
+    first one up to twice `limit` (a quoted clause is finished rather than broken).
+    """
     text = text.strip()
     if len(text) <= limit:
         return text
-    cut = max(text.rfind(p, 0, limit) for p in "，,；;：:")
-    if cut < limit // 2:
+    marks = sorted({i for p in "，,；;：:" for i in _all_indexes(text, p, 2 * limit)})
+    clean = [i for i in marks if not open_pairs(text[:i])]
+    before = [i for i in clean if limit // 2 <= i <= limit]
+    after = [i for i in clean if i > limit]
+    if before or after:
+        cut = before[-1] if before else after[0]
+    else:
         cut = text.rfind(" ", 0, limit) if not has_cjk(text) else limit
+        if cut <= 0 or open_pairs(text[:cut]):
+            return text  # no cut keeps the pairs whole: better long than broken
     return text[:cut].rstrip(" ，,；;：:") + "…"
+
+
+def _all_indexes(text: str, needle: str, limit: int) -> list[int]:
+    found, at = [], text.find(needle)
+    while 0 <= at < limit:
+        found.append(at)
+        at = text.find(needle, at + 1)
+    return found
