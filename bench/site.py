@@ -14,6 +14,10 @@ can be reused across days. Measured in one run, as whole command-line runs:
     full + search   the same with the Pagefind index and the impact maps (target ≤ 60 s)
     unchanged       `briefing site` again, nothing changed (target ≤ 0.5 s)
     one day changed one stored day edited, `briefing site` (target ≤ 0.5 s)
+
+The site's fingerprint hashes its own code and templates: run the bench from a checkout
+nobody edits meanwhile (e.g. `git worktree add /tmp/bench HEAD`), or the "unchanged"
+rebuild is not unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import os
 import shutil
 import statistics
 import subprocess
@@ -92,8 +97,9 @@ def write_config(work: Path, *, search: bool) -> Path:
 
 
 def run(command: list[str], cwd: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # this checkout's code, whatever is installed
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
