@@ -211,10 +211,10 @@ def day_map(
 # ---------------------------------------------------------------- drawing
 
 ROW = 28
-WIDTH = 380
+WIDTH = 392
 _NAME_X = 24
-_WORD_X = 168
-_BLOCKS_X = 288
+_WORD_X = 172
+_BLOCKS_X = 302
 _BLOCK_W, _BLOCK_H, _BLOCK_GAP = 12, 16, 3
 _MAX_BLOCKS = 6
 
@@ -264,7 +264,7 @@ def render_class_svg(group: ClassGroup, edition: str) -> Markup:
         out.append(f'<text class="im-name" x="{_NAME_X}" y="{y + 5}" font-size="14" font-weight="700"'
                    f' fill="{_INK}">{e(_fit(row.name, _WORD_X - _NAME_X - 6, 14, bold=True))}</text>')
         out.append(f'<text class="im-word im-{tone}-text" x="{_WORD_X}" y="{y + 4.5}" font-size="12" font-weight="700"'
-                   f' fill="{strong}">{e(_fit(row.stance_word, _BLOCKS_X - _WORD_X - 4, 12))}</text>')
+                   f' fill="{strong}">{e(_fit(row.stance_word, _BLOCKS_X - _WORD_X - 4, 12, bold=True))}</text>')
         for j, driver in enumerate(row.drivers[:_MAX_BLOCKS]):
             _, d_tone, d_strong = _shape(driver.stance)
             fill = colours[d_tone][0] if d_strong else colours[d_tone][1]
@@ -288,7 +288,7 @@ def render_class_svg(group: ClassGroup, edition: str) -> Markup:
 def _fit(text: str, width: float, size: float, *, bold: bool = False) -> str:
     """Shorten a label that would overrun its column. Widths are estimated (the SVG is drawn
     without the font at hand): a CJK character is one em, a Latin one about 0.55 em."""
-    latin = size * (0.6 if bold else 0.55)
+    latin = size * (0.56 if bold else 0.52)
     used = 0.0
     for i, ch in enumerate(text):
         used += size if ord(ch) > 0x2E80 else latin
