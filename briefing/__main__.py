@@ -1,5 +1,7 @@
 """`python -m briefing`: the same entry point as the `briefing` command."""
 
+import sys
+
 from briefing.cli import main
 
-main()
+sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -81,14 +82,18 @@ def _site_locked(config: Config, options: Any, target: Path, hugo_dir: Path | No
               help="Expected briefing date (default: the date in each file name, if any).")
 @click.option("--min-items", type=click.IntRange(min=0), default=None,
               help="Fewest items a post may have (default: site.min_items).")
+@click.option("--strict", is_flag=True, help="Treat warnings (items that would be dropped or repaired) as errors.")
 @optional_config_option
-def check(paths: tuple[Path, ...], day: dt.date | None, min_items: int | None, config: Config) -> None:
+def check(paths: tuple[Path, ...], day: dt.date | None, min_items: int | None, strict: bool,
+          config: Config) -> None:
     """Run the publish gate on posts (FILE.md, briefing JSON, or a DIR of them).
 
-    Prints each problem with its place (file:line) and exits 1 if there is any.
+    Prints each finding as `file:line: level: reason [rule]`. An item's fault is a warning
+    (publishing drops or repairs that item); an issue-wide fault is an error. Exits 1 if
+    there is an error, or any finding under --strict.
     """
     from briefing.model import Briefing
-    from briefing.publish.gate import check_briefing, check_markdown
+    from briefing.publish.gate import check_post, review
 
     minimum = config.site.min_items if min_items is None else min_items
     files: list[Path] = []
@@ -99,30 +104,40 @@ def check(paths: tuple[Path, ...], day: dt.date | None, min_items: int | None, c
             files.append(path)
     if not files:
         raise click.UsageError("no .md or .json posts found in the given paths")
-    total = 0
+    errors = warnings = 0
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         if path.suffix == ".json":
             try:
                 briefing = Briefing.from_json(text)
             except ValueError as exc:
-                click.echo(f"{path}: not a briefing JSON: {exc}".splitlines()[0])
-                total += 1
+                click.echo(f"{path}: error: not a briefing JSON: {exc}".splitlines()[0])
+                errors += 1
                 continue
-            problems = [
-                type(p)(f"{path}: {p.place}", p.rule, p.message)
-                for p in check_briefing(briefing, expected_date=day, min_items=minimum,
-                                        languages=config.site.languages)
-            ]
+            verdict = review(briefing, day=day, min_items=minimum, languages=config.site.languages,
+                             strict=strict, locate=_json_place(path), where=_json_part(path))
         else:
-            problems = check_markdown(text, name=str(path), expected_date=day, min_items=minimum)
-        for problem in problems:
+            verdict = check_post(text, name=str(path), expected_date=day, min_items=minimum, strict=strict)
+        for problem in verdict.problems:
             click.echo(str(problem))
-        total += len(problems)
-    if total:
-        click.echo(f"{total} problems in {len(files)} posts", err=True)
+        blocking = len(verdict.blocking)
+        errors += blocking
+        warnings += len(verdict.problems) - blocking
+    if errors:
+        click.echo(f"{errors} errors, {warnings} warnings in {len(files)} posts", err=True)
         click.get_current_context().exit(1)
+    if warnings:
+        click.echo(f"{len(files)} posts checked: {warnings} warnings (items that publishing drops or repairs)")
+        return
     click.echo(f"{len(files)} posts checked: no problems")
+
+
+def _json_place(path: Path) -> Callable[[str, str], str]:
+    return lambda item, role: f"{path}: item {item}" + ("" if role == "title" else f" ({role})")
+
+
+def _json_part(path: Path) -> Callable[[str], str]:
+    return lambda part: f"{path}: {part}"
 
 
 @click.command()

@@ -120,9 +120,25 @@ def _build_day(day: dt.date, config: Config, fetch_first: bool) -> Briefing:
                 f"no articles for {day} in the store ({config.store_path}): "
                 "run `briefing fetch` first, or pass --fetch"
             )
+        briefing = _gate(briefing, day, config)
         json_text = briefing.to_json()
         store.save_briefing(day, json_text, hashlib.sha256(json_text.encode("utf-8")).hexdigest())
     return briefing
+
+
+def _gate(briefing: Briefing, day: dt.date, config: Config) -> Briefing:
+    """The publish gate's item repairs, as nightly makes them; its findings are the build report.
+
+    A build is a preview: what nightly would refuse is said, not enforced.
+    """
+    from briefing.publish.gate import review
+
+    verdict = review(briefing, day=day, min_items=config.site.min_items, languages=config.site.languages)
+    for problem in verdict.problems:
+        click.echo(f"gate: {problem}", err=True)
+    if verdict.blocking:
+        click.echo(f"gate: nightly would refuse {day}: {len(verdict.blocking)} errors", err=True)
+    return verdict.briefing
 
 
 @click.command("import")

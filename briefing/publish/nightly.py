@@ -4,7 +4,10 @@
     fetch    briefing.ingest.run_fetch (skipped with --no-fetch); one source's failure
              is recorded by ingest and never fatal here
     build    briefing.analyse.build_briefing for the day (today in the configured zone)
-    gate     the publish gate on the model and its Markdown; refused → the live site
+    gate     the publish gate on the model: a faulty item is dropped or repaired (the
+             manifest's gate.dropped / gate.repaired say why) and the day publishes; an
+             issue-wide fault (too few items, nothing but stale news, an edition in the
+             wrong language) or, under --strict, any warning refuses it: the live site
              stays as it is, nothing is saved, exit 1
     save     store.save_briefing (what `briefing site` publishes from)
     publish  briefing.publish.site.build_site: staging folder, atomic swap
@@ -37,7 +40,7 @@ from briefing.errors import BriefingError, GateError, LockHeldError
 from briefing.model import Briefing
 from briefing.publish import gate
 from briefing.publish.notify import notify_run
-from briefing.publish.site import build_site, default_check, options_from_config, render_markdowns
+from briefing.publish.site import build_site, options_from_config
 
 _LOG = logging.getLogger("briefing.nightly")
 MANIFEST_VERSION = 1
@@ -227,16 +230,16 @@ def _run_locked(
         manifest["briefing"] = _briefing_facts(briefing, config)
         phase = "gate"
         with _timed(timings, "gate"):
-            markdown = render_markdowns(briefing, options)
-            problems = default_check(options)(briefing, markdown)
-            if briefing.date != day:
-                problems.insert(0, gate.Problem("briefing", "date", f"is dated {briefing.date}, expected {day}"))
-        manifest["gate"]["problems"] = [str(p) for p in problems]
-        if problems:
-            for problem in problems:
-                _LOG.error("gate: %s", problem)
+            verdict = _gate(briefing, day, options, strict, paths)
+        manifest["gate"] = verdict.report()
+        for problem in verdict.problems:
+            (_LOG.error if problem in verdict.blocking else _LOG.warning)("gate: %s", problem)
+        if verdict.blocking:
             _keep_rejected(paths, briefing)
-            gate.enforce(problems, day.isoformat())
+            gate.enforce(verdict.blocking, day.isoformat(), strict=strict)
+        briefing = verdict.briefing  # without the items the gate dropped, repairs made
+        manifest["briefing"]["items"] = len(briefing.items())
+        manifest["briefing"]["dropped"] = len(verdict.dropped)
         phase = "save"
         with _timed(timings, "save"):
             json_text = briefing.to_json()
@@ -292,6 +295,26 @@ def _run_locked(
             store.close()
 
 
+def _gate(briefing: Briefing, day: dt.date, options: Any, strict: bool, paths: NightlyPaths) -> gate.GateResult:
+    """The publish gate on the built day. Findings point at lines of the day as built,
+    kept beside the output (`<out>.gate/DATE.EDITION.md`) when there is anything to see."""
+    from briefing.render.markdown import render_markdown
+
+    edition = options.site.languages[0]
+    built = render_markdown(briefing, edition)
+    kept = paths.out.parent / f"{paths.out.name}.gate" / f"{day.isoformat()}.{edition}.md"
+    places = gate.Places(briefing, built, str(kept), edition)
+    verdict = gate.review(
+        briefing, day=day, min_items=options.site.min_items, languages=options.site.languages,
+        strict=strict, locate=places.locate, where=places.where,
+    )
+    if verdict.problems:
+        with contextlib.suppress(OSError):
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(built, encoding="utf-8")
+    return verdict
+
+
 @contextlib.contextmanager
 def _timed(timings: dict[str, float], name: str) -> Iterator[None]:
     start = time.perf_counter()
@@ -342,6 +365,9 @@ def _summary(day: dt.date, manifest: dict[str, Any], published: bool) -> str:
     parts = [f"nightly {day}: {manifest['status']}", f"{b.get('items', 0)} items"]
     if not fetch.get("skipped") and fetch.get("summary"):
         parts.append(str(fetch["summary"]))
+    dropped = (manifest.get("gate") or {}).get("dropped") or []
+    if dropped:
+        parts.append(f"{len(dropped)} items dropped by the gate")
     parts.append("published" if published else "site unchanged")
     if b.get("degraded"):
         parts.append("degraded: " + ", ".join(b["degraded"]))

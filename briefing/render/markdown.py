@@ -216,7 +216,8 @@ class _Renderer:
             lines.append(Line(str(title_line), (), "h1", 0))
         lines += self.unplaced(layout, "preamble", ())
         for s, section in enumerate(self.briefing.sections):
-            if section.items or self.hint(section.layout, "unplaced", None):  # an empty section is left out
+            # An empty section is left out, unless the imported post had its heading.
+            if section.items or self.hint(section.layout, "unplaced", None) or self.hint(section.layout, "empty", False):
                 lines += self.section_lines(section, (s,))
         if lines and lines[0].gap:
             lines[0] = Line(lines[0].text, lines[0].owner, lines[0].role, 0)

@@ -674,6 +674,8 @@ def _section(draft: _SectionDraft, index: int) -> Section:
     key = spec.key if spec else f"section-{index + 1}"
     brief = all(isinstance(i, str) for i in draft.items) and bool(draft.items or (spec and spec.brief))
     layout = {k: v for k, v in draft.layout.items() if k != "heading" or v != f"## {title.zh}"}
+    if not draft.items:
+        layout["empty"] = True  # a heading with nothing under it: kept, and the gate says so
     return Section(key=key, title=title, brief=brief, layout=layout)
 
 
