@@ -302,3 +302,14 @@ def test_check_strict_fails_on_an_item_that_would_be_dropped(tmp_path: Path) -> 
     relaxed = runner.invoke(cli, ["check", "--min-items", "4", str(post)])
     assert relaxed.exit_code == 0 and "warning" in relaxed.output and "(item dropped)" in relaxed.output
     assert runner.invoke(cli, ["check", "--min-items", "4", "--strict", str(post)]).exit_code == 1
+
+
+def test_a_story_told_twice_is_kept_once() -> None:
+    b = sample_briefing()
+    first = b.sections[0].items[0]
+    again = first.model_copy(deep=True, update={"id": "again"})
+    again.title = Text(zh=first.title.zh[:-2] + "通话")  # a word changed: near, not equal
+    b.sections[2].items.append(again)
+    verdict = review(b, min_items=5)
+    assert [(p.rule, p.item, p.action) for p in verdict.problems] == [("duplicate", "again", "dropped")]
+    assert first.id in [i.id for i in verdict.briefing.items()]

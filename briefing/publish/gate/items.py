@@ -10,6 +10,7 @@ cut-off title or an unbalanced quote is that item's fault, not the issue's.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class ItemContext:
     locate: Locate
     not_news: Callable[[str, str], str | None] | None = None
     seen: dict[str, str] = field(default_factory=dict)  # normalised title -> first item id
+    near: dict[str, tuple[str, str]] = field(default_factory=dict)  # title -> (id, first key point)
     stale: int = 0
     dated: int = 0
 
@@ -56,6 +58,12 @@ def _fields(item: Item) -> Iterator[_Field]:
         yield _Field(f"{role}.{number}", f"impact {impact.target.zh or impact.target.en or ''}".strip(), impact.reason)
         if impact.target:
             yield _Field(f"{role}.{number}", "impact target", impact.target)
+
+
+def _near(a: str, b: str, cutoff: float = 0.9) -> bool:
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return False
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= cutoff
 
 
 def _sides(text: Text) -> Iterator[tuple[str, str]]:
@@ -204,15 +212,22 @@ class _Review:
                 return
 
     def duplicate(self) -> None:
+        """The same title again; or all but a character or two of it, with the same figures
+        and the same first key point (a story told twice, not CPI next to PPI)."""
         keys = [_NORMAL.sub("", v).casefold() for v in (self.item.title.zh, self.item.title.en) if v.strip()]
+        lead = _NORMAL.sub("", (self.item.key_points[0].zh or self.item.key_points[0].en) if self.item.key_points else "")
         for key in keys:
-            if key and key in self.context.seen:
-                first = self.context.seen[key]
+            first = self.context.seen.get(key)
+            if first is None and len(key) >= 12:
+                first = next((item for seen, (item, their_lead) in self.context.near.items()
+                              if _near(key, seen) and _near(lead, their_lead, 0.8)), None)
+            if key and first:
                 self.drop("title", "duplicate", f"repeats item {first}")
                 return
         for key in keys:
             if key:
                 self.context.seen[key] = self.item.id
+                self.context.near[key] = (self.item.id, lead)
 
     def empty_blocks(self, brief: bool) -> None:
         item = self.item
