@@ -77,7 +77,7 @@ def build(day: dt.date, langs: tuple[str, ...], formats: tuple[str, ...], out: P
         click.echo(str(path))
     if briefing.degraded:
         click.echo(f"warning: degraded briefing: {'; '.join(briefing.degraded)}", err=True)
-    for line in briefing.review:  # an LLM tag that contradicts a rule of the reasoner
+    for line in briefing.review:  # an LLM tag against a rule of the reasoner, a gate drop
         click.echo(f"review: {line}", err=True)
 
 
@@ -135,7 +135,8 @@ def _gate(briefing: Briefing, day: dt.date, config: Config) -> Briefing:
 
     verdict = review(briefing, day=day, min_items=config.site.min_items, languages=config.site.languages)
     for problem in verdict.problems:
-        click.echo(f"gate: {problem}", err=True)
+        if problem.action is None:  # drops and repairs are in briefing.review, printed below
+            click.echo(f"gate: {problem}", err=True)
     if verdict.blocking:
         click.echo(f"gate: nightly would refuse {day}: {len(verdict.blocking)} errors", err=True)
     return verdict.briefing

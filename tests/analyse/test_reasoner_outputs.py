@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -65,12 +66,16 @@ def test_an_edited_insight_rests_on_the_edit(tmp_path: Path) -> None:
     assert item.insight_basis == ["edit", "edit"]
 
 
+_STORY = itertools.count(1)
+
+
 def _answer(request: Request) -> Reply:
     """Every story: crude oil bearish, whatever the text says."""
     if "the day's headline" in request.system_prompt:
         return Reply.json(HEADLINE_ANSWER)
+    n = next(_STORY)  # distinct titles: the publish gate drops a story told twice
     return Reply.json({
-        "title": {"zh": "模型标题", "en": "Model title"},
+        "title": {"zh": f"模型标题{n}", "en": f"Model title {n}"},
         "key_points": [{"zh": "要点一，3%。", "en": "Point one, 3%."}, {"zh": "要点二。", "en": "Point two."}],
         "insights": [{"zh": "模型解读。", "en": "Model insight."}],
         "impacts": [{"target": "crude_oil", "stance": "利空",

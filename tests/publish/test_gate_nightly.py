@@ -73,6 +73,7 @@ def test_a_nightly_with_one_bad_item_publishes_and_reports_the_drop(tmp_path: Pa
         saved = Briefing.from_json(store.load_briefing(store.briefing_dates()[-1]))
     assert len(saved.items()) == manifest["briefing"]["items"] >= 20
     assert all("{{" not in item.title.zh for item in saved.items())
+    assert [line for line in saved.review if "[placeholder]" in line and "(item dropped)" in line]
 
 
 def test_strict_refuses_the_day_and_keeps_the_live_site(tmp_path: Path) -> None:
@@ -94,7 +95,7 @@ def test_build_reports_the_drop_and_writes_the_day_without_it(tmp_path: Path) ->
         capture_output=True, text=True, timeout=300, env=env, check=False,
     )
     assert result.returncode == 0, result.stderr
-    (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("gate: ") and "(item dropped)" in ln]
+    (line,) = [ln for ln in result.stderr.splitlines() if ln.startswith("review: gate: ") and "(item dropped)" in ln]
     assert "[placeholder]" in line and "新型储能电池" in line
     written = (tmp_path / "preview" / "zh" / "2026-02-05" / "briefing.md").read_text(encoding="utf-8")
     assert "{{" not in written

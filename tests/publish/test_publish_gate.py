@@ -138,7 +138,8 @@ def test_item_faults_are_the_items_own_with_their_line(bad: str, needle: str, ru
     kept = [i.title.zh for i in verdict.briefing.items()]
     assert len(kept) == (4 if action == "dropped" else 5)
     if action == "repaired":
-        assert "example.com" not in json.dumps(verdict.briefing.model_dump(mode="json"), ensure_ascii=False)
+        items = [i.model_dump(mode="json") for i in verdict.briefing.items()]
+        assert "example.com" not in json.dumps(items, ensure_ascii=False)
 
 
 def test_an_inch_mark_is_not_an_open_quote() -> None:
@@ -194,7 +195,7 @@ def test_strict_turns_warnings_into_errors() -> None:
 
 def test_sample_day_passes_untouched() -> None:
     verdict = review(sample_briefing(), day=dt.date(2026, 2, 5), min_items=5)
-    assert verdict.problems == [] and verdict.briefing == sample_briefing()
+    assert verdict.problems == [] and verdict.briefing == sample_briefing() and not verdict.briefing.review
 
 
 @pytest.mark.parametrize(
@@ -233,7 +234,7 @@ def test_one_bad_item_among_good_ones_never_costs_the_day(fault: str, rule: str 
     assert {(p.level, p.action, p.item) for p in found} == {("warning", action, item.id)}
     ids = [i.id for i in verdict.briefing.items()]
     assert (item.id in ids) == (action == "repaired") and len(ids) >= 19
-    text = json.dumps(verdict.briefing.model_dump(mode="json"), ensure_ascii=False)
+    text = json.dumps([i.model_dump(mode="json") for i in verdict.briefing.items()], ensure_ascii=False)
     assert "tracker.evil-cdn.org" not in text and "example.com" not in text and "{{" not in text
     assert b.sections[0].items[1] is item  # the input is never changed
 

@@ -14,6 +14,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from briefing.model import Item, Text
 from briefing.publish.gate import text as rules
@@ -156,7 +157,8 @@ class _Review:
         allowed = {rules.normal_url(s.url) for s in item.sources if s.url}
         if item.url:
             if rules.is_placeholder_host(item.url):
-                self.add("title", "placeholder-link", f"links to a placeholder address {item.url}: link removed",
+                self.add("title", "placeholder-link",
+                         f"links to a placeholder address (host {urlsplit(item.url).hostname}): link removed",
                          action="repaired")
                 item.url = None
             else:
@@ -177,7 +179,10 @@ class _Review:
                     else:
                         continue
                     setattr(fld.text, lang, rules.unlink(getattr(fld.text, lang), url))
-                    self.add(fld.role, rule, f"{fld.name} links to {why} ({url}): link removed", action="repaired")
+                    # The host only: the message is kept with the day, never a fetchable link.
+                    host = urlsplit(url).hostname or "?"
+                    self.add(fld.role, rule, f"{fld.name} links to {why} (host {host}): link removed",
+                             action="repaired")
 
     def language(self) -> None:
         """Text in a third language (Portuguese presented as English) is not published."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from briefing.model import Briefing
+from briefing.render.editions import for_edition
 from briefing.render.markdown import body_lines
 
 _FRONT_KEY = re.compile(r"^(?P<key>[A-Za-z_]+)\s*:")
@@ -36,14 +37,16 @@ class Places:
         self.first_body = start + 1
         self.last_line = max((i + 1 for i, line in enumerate(lines) if line.strip()), default=1)
         source = [(i + 1, line) for i, line in enumerate(lines[start:], start) if line.strip()]
-        ids = {(s, i): item.id for s, sec in enumerate(briefing.sections) for i, item in enumerate(sec.items)}
-        keys = {(s,): sec.key for s, sec in enumerate(briefing.sections)}
+        # Owners index the edition as it renders (items may move to a compact list there).
+        view = for_edition(briefing, edition)
+        ids = {(s, i): item.id for s, sec in enumerate(view.sections) for i, item in enumerate(sec.items)}
+        keys = {(s,): sec.key for s, sec in enumerate(view.sections)}
         for (number, have), made in zip(source, body_lines(briefing, edition), strict=False):
             if have != made.text:
                 break  # a post read through its kept source: later lines are found by title
-            if len(made.owner) == 2:
+            if len(made.owner) == 2 and made.owner in ids:
                 self.items.setdefault(ids[made.owner], {}).setdefault(made.role, number)
-            elif len(made.owner) == 1 and made.role == "heading":
+            elif len(made.owner) == 1 and made.role == "heading" and made.owner in keys:
                 self.sections.setdefault(keys[made.owner], number)
             elif made.role == "h1":
                 self.h1 = number

@@ -75,6 +75,8 @@ def review(
     # Judged before repairs: an edition most of whose items came in the wrong language is
     # the fault even when each item could be mended on its own.
     problems += _edition_languages(briefing, langs, where)
+    # What was dropped or repaired stays on record with the day (the build report).
+    copy.review += [f"gate: {p}" for p in problems if p.action is not None]
     return result
 
 

@@ -33,16 +33,12 @@ class _Knowledge:
     mojibake: tuple[str, ...]
     stale_days: int
     future_days: int
-    words: dict[str, frozenset[str]]
-    min_hits: int
 
 
 @functools.cache
 def knowledge() -> _Knowledge:
     """gate.yaml, compiled once."""
     data = load_yaml("gate.yaml") or {}
-    words = dict(data.get("language_words") or {})
-    min_hits = int(words.pop("min_hits", 3))
     return _Knowledge(
         placeholders=tuple((re.compile(p["pattern"]), str(p["what"])) for p in data.get("placeholders", [])),
         placeholder_hosts=re.compile(str(data.get("placeholder_hosts", r"^$")), re.I),
@@ -50,8 +46,6 @@ def knowledge() -> _Knowledge:
         mojibake=tuple(str(m) for m in data.get("mojibake", [])),
         stale_days=int(data.get("stale_days", 3)),
         future_days=int(data.get("future_days", 1)),
-        words={lang: frozenset(str(w).casefold() for w in ws) for lang, ws in words.items()},
-        min_hits=min_hits,
     )
 
 
@@ -141,21 +135,16 @@ def normal_url(url: str) -> str:
 
 
 def language_of(text: str) -> str | None:
-    """``zh``, ``en``, another language code, or None when the text is too short to tell.
+    """``zh``, ``en``, another ISO 639-1 code, or None when there is too little to tell.
 
-    Han characters make it Chinese; Latin text is put in the language whose common words
-    (gate.yaml `language_words`) it uses most.
+    The ingest stage's identifier (`briefing.ingest.lang.detect_lang`) decides, so an
+    article and the item made of it are judged alike; short or uncertain Latin text comes
+    back as English, which never flags an English edition by mistake.
     """
+    from briefing.ingest.lang import detect_lang
+
     prose = _prose(text)
-    han = len(_HAN.findall(prose))
-    words = [w.casefold() for w in _WORD.findall(_HAN.sub(" ", prose))]
-    if han >= 2 and han * 2 >= len(words):
-        return "zh"
-    if len(words) < 4:
+    if len(_WORD.findall(prose)) < 3 and len(_HAN.findall(prose)) < 2:
         return None
-    k = knowledge()
-    hits = {lang: sum(1 for w in words if w in vocabulary) for lang, vocabulary in k.words.items()}
-    best = max(hits, key=lambda lang: (hits[lang], lang == "en"))
-    if best != "en" and hits[best] >= k.min_hits and hits[best] > hits.get("en", 0) * 2:
-        return best
-    return "en"
+    found = detect_lang(prose)
+    return "zh" if found.startswith("zh") else found
