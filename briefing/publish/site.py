@@ -59,7 +59,13 @@ _FINGERPRINT_GLOBS = (
 
 # What the default gate's verdict depends on besides the briefing and its Markdown: a
 # change here re-checks every day; a change to templates or CSS alone does not.
-_GATE_GLOBS = ("briefing/publish/gate.py", "briefing/admit/*.py", "briefing/data/admission.yaml")
+_GATE_GLOBS = (
+    "briefing/publish/gate/*.py",
+    "briefing/data/gate.yaml",
+    "briefing/admit/*.py",
+    "briefing/data/admission.yaml",
+    "briefing/ingest/lang.py",
+)
 
 
 @functools.cache

@@ -213,8 +213,8 @@ def test_gate_rechecks_only_what_changed(make_site, monkeypatch) -> None:
 
     config, out = make_site(days_back(3))
     calls: list[dt.date] = []
-    real = gate.check_briefing
-    monkeypatch.setattr(gate, "check_briefing", lambda b, **kw: calls.append(b.date) or real(b, **kw))
+    real = gate.review
+    monkeypatch.setattr(gate, "review", lambda b, **kw: calls.append(b.date) or real(b, **kw))
     build(config, workers=1)
     assert len(calls) == 3
     # a rendering change (templates, CSS) re-renders every day but does not re-check them
