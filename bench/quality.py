@@ -4,8 +4,12 @@
 
 Prints section accuracy, pairwise story-merge precision/recall and stance accuracy;
 then the impact tags against tests/data/eval/impacts_{dev,heldout}.yaml (recall,
-precision, stance agreement, untagged items, beside two baselines).
-tests/analyse/test_quality.py and test_impact_quality.py keep the figures above floors.
+precision, stance agreement, untagged items, beside two baselines); then story building
+on tests/data/eval/stories.yaml (two days, both languages, repeats): merge precision and
+recall pairwise and per event, cross-lingual recall, repeats, edition language, beside
+simple baselines, for the dev and the held-out split.
+tests/analyse/test_quality.py, test_impact_quality.py and test_story_quality.py keep the
+figures above floors.
 """
 
 from __future__ import annotations
@@ -17,9 +21,11 @@ from pathlib import Path
 from briefing.analyse import analyse_day
 from briefing.analyse.evaluation import load_eval, score
 from briefing.analyse.reasoner.evaluation import impact_report
+from briefing.analyse.stories.evaluation import report as story_report
 from briefing.config import Config
 
 DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "eval" / "articles.yaml"
+STORIES = DEFAULT.with_name("stories.yaml")
 # Caps wide open: the set measures classification, not the page's layout.
 EVAL_CONFIG = {"analysis": {"max_items_per_section": 100, "max_brief_items": 100, "min_item_score": 0}}
 
@@ -34,6 +40,9 @@ def main(argv: list[str]) -> int:
         print(line)
     print()
     for line in impact_report():
+        print(line)
+    print(f"\nstories across sources, languages and days: {STORIES}")
+    for line in story_report(STORIES).lines():
         print(line)
     return 0
 

@@ -9,6 +9,7 @@ breaks left by PDF extraction. Everything here is a pure function of its input.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -263,7 +264,7 @@ def char_ngrams(text: str, n: int = 2) -> set[str]:
     return {folded[i : i + n] for i in range(max(1, len(folded) - n + 1))}
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)

@@ -13,6 +13,7 @@ grows with the number of articles, not its square (bench/analyse.py measures it)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import zlib
@@ -31,10 +32,11 @@ from briefing.analyse.stories.signature import (
     merge,
     similarity,
 )
-from briefing.analyse.text import char_ngrams, fold_for_compare, is_chinese, jaccard
+from briefing.analyse.text import char_ngrams, fold_for_compare, is_chinese, jaccard, numbers
 from briefing.article import Article
 
 FINGERPRINT_CHARS = 1200  # near duplicates are recognised on the opening of the body
+COPY_CHARS = 300  # a copy must state the figures of the other's opening (or a subset)
 RECENT_PER_KEY = 12  # a report is compared with the latest stories under each of its keys
 _TRACKING = ("utm_", "spm", "from", "share", "fbclid", "gclid", "ref", "src", "mc_", "igshid")
 
@@ -98,7 +100,49 @@ def _bucket_cap(n: int) -> int:
     return 50
 
 
-def merge_duplicates(articles: Sequence[Article], threshold: float) -> list[list[int]]:
+@dataclass(frozen=True)
+class _CopyKey:
+    """What a copy must not contradict: the names in its title, the figures of its opening."""
+
+    names: frozenset[str]
+    amounts: frozenset[str]
+
+
+def _copy_key(article: Article, lex: Lexicon | None) -> _CopyKey:
+    names = frozenset(lex.entity_matcher.keys(article.title_norm)) if lex is not None else frozenset()
+    return _CopyKey(names, frozenset(numbers(article.title_norm + "\n" + article.text_norm[:COPY_CHARS])))
+
+
+def _disagree(a: _CopyKey, b: _CopyKey) -> bool:
+    """Templated reports (a daily close, a regulator's fine) read alike but name other
+    parties or state other figures: they are not copies of one report."""
+    return bool((a.amounts and b.amounts and not (a.amounts <= b.amounts or b.amounts <= a.amounts))
+                or (a.names and b.names and a.names.isdisjoint(b.names)))
+
+
+@functools.lru_cache(maxsize=16384)
+def _title_grams(title: str) -> frozenset[str]:
+    return frozenset(char_ngrams(title, 2))
+
+
+def _copies(i: int, j: int, articles: Sequence[Article], openings: Sequence[int | None],
+            keys: dict[int, _CopyKey], lex: Lexicon | None) -> bool:
+    """Bodies alike: copies when they also share a title or an opening sentence, and do
+    not name other parties or state other figures (a template filled twice is two events)."""
+    a, b = articles[i], articles[j]
+    alike = (openings[i] is not None and openings[i] == openings[j]) or jaccard(
+        _title_grams(a.title_norm), _title_grams(b.title_norm)) >= 0.3
+    if not alike:
+        return False
+    for n in (i, j):
+        if n not in keys:
+            keys[n] = _copy_key(articles[n], lex)
+    return not _disagree(keys[i], keys[j])
+
+
+def merge_duplicates(
+    articles: Sequence[Article], threshold: float, lex: Lexicon | None = None
+) -> list[list[int]]:
     """Indices of `articles` grouped into exact and near duplicates (earliest first)."""
     uf = _UnionFind(len(articles))
     first: dict[tuple[str, str], int] = {}
@@ -111,11 +155,15 @@ def merge_duplicates(articles: Sequence[Article], threshold: float) -> list[list
             else:
                 first[key] = i
     buckets: dict[int, list[int]] = defaultdict(list)
+    openings: list[int | None] = []  # each article's opening sentence
     for i, article in enumerate(articles):
-        for fp in dict.fromkeys(_fingerprints(article)):
+        prints = _fingerprints(article)
+        openings.append(prints[0] if prints else None)
+        for fp in dict.fromkeys(prints):
             buckets[fp].append(i)
     cap = _bucket_cap(len(articles))
     grams: dict[int, set[str]] = {}
+    keys: dict[int, _CopyKey] = {}
     checked: set[tuple[int, int]] = set()
     for fp in sorted(buckets):
         members = buckets[fp]
@@ -128,7 +176,7 @@ def merge_duplicates(articles: Sequence[Article], threshold: float) -> list[list
             for i in (a, b):
                 if i not in grams:
                     grams[i] = char_ngrams(articles[i].text_norm[:FINGERPRINT_CHARS], 4)
-            if jaccard(grams[a], grams[b]) >= threshold:
+            if jaccard(grams[a], grams[b]) >= threshold and _copies(a, b, articles, openings, keys, lex):
                 uf.union(a, b)
     return uf.groups()
 
@@ -256,7 +304,7 @@ def build_stories(
     """The day's stories (unranked, unclassified), each with every article that told it."""
     ordered = sorted(articles, key=lambda a: (a.published, a.id))
     signatures = article_signatures(ordered, lex)
-    groups = merge_duplicates(ordered, settings.near_duplicate)
+    groups = merge_duplicates(ordered, settings.near_duplicate, lex)
     events = cluster_events(ordered, groups, lex, settings, signatures)
     stories = []
     for members in events:

@@ -84,8 +84,10 @@ class Signature:
     title: frozenset[str]
     time: float
     headline: frozenset[str] = frozenset()  # actors and places named in a title
+    amounts: frozenset[str] = frozenset()  # every figure, precise or not (7.7, 25, 3.5)
+    names: frozenset[str] = frozenset()  # capitalised names in an English title, known or not
 
-    @property
+    @functools.cached_property
     def terms(self) -> frozenset[str]:
         """English stems of the titles; computed only for cross-language comparisons."""
         out: set[str] = set()
@@ -111,6 +113,25 @@ def short_forms(title: str, lex: Lexicon) -> list[str]:
         _SHORT_CACHE[id(lex)] = compiled
     pattern, shorts = compiled
     return [shorts[ch] for m in pattern.finditer(title) for ch in m.group(0)]
+
+
+_PROPER = re.compile(r"\b[A-Z][A-Za-z]+")
+_NOT_NAME_WORDS = (
+    "the a an and of in on at for to with as by after before over under from says said "
+    "talks round stocks shares magnitude strong drone air central tariffs users oil gold "
+    "copper silver results revenue wednesday tuesday thursday monday friday new at least "
+    "rolls faces flags warns hit hits"
+)
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+
+
+def proper_names(title: str) -> set[str]:
+    """Capitalised words of an English title (Xinghe, Kharkiv): names the gazetteer may not
+    know. Used only to tell same-language reports apart: two titles sharing none of them
+    are about different parties."""
+    if has_cjk(title):
+        return set()
+    return {w.casefold() for w in _PROPER.findall(title)} - _NOT_NAMES
 
 
 def parallel_text(article: Article) -> tuple[str, str] | None:
@@ -150,6 +171,7 @@ def describe(
     places = frozenset(k for k in keys if k not in actors)
     vocab = actions()
     found = frozenset(vocab.matcher.keys(heads))
+    amounts = numbers(heads + "\n" + opening)
     return Signature(
         script="zh" if has_cjk(title) else "en",
         actors=actors,
@@ -157,11 +179,13 @@ def describe(
         assets=frozenset(lex.asset_matcher.keys(heads)),
         actions=found,
         families=frozenset(vocab.family[k] for k in found),
-        figures=frozenset(f for f in numbers(heads + "\n" + opening) if is_specific(f)),
+        figures=frozenset(f for f in amounts if is_specific(f)),
         titles=tuple(titles),
         title=frozenset(char_ngrams(title, 2)),
         time=time,
         headline=frozenset(named),
+        amounts=frozenset(amounts),
+        names=frozenset(proper_names(heads)),
     )
 
 
@@ -195,7 +219,8 @@ def merge(signatures: Iterable[Signature]) -> Signature:
         assets=union("assets"), actions=union("actions"), families=union("families"),
         figures=union("figures"), titles=tuple(dict.fromkeys(t for s in items for t in s.titles)),
         title=first.title,
-        time=min(s.time for s in items), headline=union("headline"),
+        time=min(s.time for s in items), headline=union("headline"), amounts=union("amounts"),
+        names=union("names"),
     )
 
 
@@ -218,29 +243,55 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
     title = jaccard(set(a.title), set(b.title)) if a.script == b.script else 0.0
     actors = a.actors & b.actors
     places = a.places & b.places
+    assets = a.assets & b.assets
     figures = a.figures & b.figures
+    amounts = (a.amounts & b.amounts) - figures  # round figures: 12%, 25 basis points
     same_action = bool(a.actions & b.actions)
-    strength = (len(actors) + 0.5 * len(places) + 0.5 * len(figures)
-                + 0.5 * same_action + 0.5 * bool(a.assets & b.assets))
-    evidence = strength >= 2 or len(figures) >= 2 or title >= 0.5
+    strength = (len(actors) + 0.5 * len(places) + 0.5 * len(figures) + 0.5 * same_action
+                + 0.5 * bool(assets) + 0.25 * min(len(amounts), 2))
+    cross = 0.0
+    if a.script != b.script and strength < 2:
+        cross = _overlap(a.terms, b.terms)  # the dictionary, only where names do not decide
+        strength += cross
+    evidence = (strength >= 2 or len(figures) >= 2 or title >= 0.5
+                or (title >= 0.3 and bool(figures or actors)))
     if not evidence:
         return 0.0
+    if a.actors & a.headline and b.actors & b.headline and (a.actors & a.headline).isdisjoint(b.actors):
+        return 0.0  # titles about different actors (Tesla to cut jobs / BYD to cut jobs)
+    if a.script == b.script == "en" and a.names and b.names and a.names.isdisjoint(b.names):
+        return 0.0  # English titles naming different parties, known to the gazetteer or not
+    if _other_parties(a, b):
+        return 0.0  # titles naming other parties (tariffs by Brazil on Germany / on Japan)
+    if title < 0.8 and a.figures and b.figures and not figures:
+        return 0.0  # both state precise figures and none agree: a template filled twice
     if title < 0.5 and len(figures) < 2:
-        if a.figures and b.figures and not figures:
-            return 0.0  # both state precise figures and none agree
         if conflicting_actions(a, b):
             return 0.0  # the same actors doing something else
+        acts = bool(a.families - {REACTION}) != bool(b.families - {REACTION})
+        if a.script == b.script and acts and title < 0.3 and not figures:
+            return 0.0  # one title tells an act (a rate cut), the other none (a speech)
     # Weighted Jaccard of the names: the parties only one report names count against it.
     head = a.headline | b.headline
     union = (_weight(a.actors | b.actors, idf, head)
-             + 0.5 * _weight(a.places | b.places, idf, head)) or 1.0
-    shared = (_weight(actors, idf, head) + 0.5 * _weight(places, idf, head)) / union
-    cross = 0.25 * _overlap(a.terms, b.terms) if a.script != b.script else 0.0
+             + 0.5 * _weight(a.places | b.places, idf, head)
+             + 0.5 * _weight(a.assets | b.assets, idf, head)) or 1.0
+    shared = (_weight(actors, idf, head) + 0.5 * _weight(places, idf, head)
+              + 0.5 * _weight(assets, idf, head)) / union
+    if a.script != b.script and not cross:
+        cross = _overlap(a.terms, b.terms)
     # Titles naming the same parties (俄美乌 = Russia, US, Ukraine) say much across languages.
     parties = (jaccard(set(a.headline), set(b.headline))
                if len(a.headline) >= 2 and len(b.headline) >= 2 else 0.0)
     return (0.3 * parties + 0.6 * shared + 0.1 * min(len(actors), 3) + 0.15 * min(len(figures), 2)
-            + 0.15 * same_action + cross + 0.6 * title)
+            + 0.05 * min(len(amounts), 2) + 0.15 * same_action + 0.25 * cross + 0.6 * title)
+
+
+def _other_parties(a: Signature, b: Signature) -> bool:
+    """Both titles name two parties or more, and each names one the other report never does."""
+    if len(a.headline) < 2 or len(b.headline) < 2:
+        return False
+    return bool(a.headline - b.named() - b.assets) and bool(b.headline - a.named() - a.assets)
 
 
 def _weight(keys: frozenset[str], idf: Mapping[str, float], headline: frozenset[str]) -> float:
