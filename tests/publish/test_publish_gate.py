@@ -142,6 +142,17 @@ def test_item_faults_are_the_items_own_with_their_line(bad: str, needle: str, ru
         assert "example.com" not in json.dumps(items, ensure_ascii=False)
 
 
+def test_lines_kept_verbatim_are_judged_too() -> None:
+    table = "### 数据一览\n\n- **核心要点：**\n  - 见下表\n\n| 指标 | 数值 |\n|---|---|\n| 增速 | {{ growth }} |\n"
+    text = _post(_good(4) + "\n" + table)
+    verdict = check_post(text, name="post.md", min_items=4)
+    (problem,) = verdict.problems
+    assert (problem.rule, problem.action, problem.place) == ("placeholder", "dropped", f"post.md:{_line(text, '| 指标')}")
+    preamble = text.replace("# 测试日报\n", "# 测试日报\n\n编者按：此处填写导语\n", 1)
+    (error,) = check_post(preamble, name="post.md", min_items=4).blocking
+    assert error.rule == "placeholder" and "kept verbatim" in error.message
+
+
 def test_an_inch_mark_is_not_an_open_quote() -> None:
     assert unbalanced_quote('三星发布6.7" foldable新机') is None
     assert unbalanced_quote('他说"这将') is not None

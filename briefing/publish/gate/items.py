@@ -100,7 +100,7 @@ class _Review:
     # -- the checks ---------------------------------------------------------------
     def run(self, brief: bool) -> list[Problem]:
         self.window()
-        for check in (self.text_faults, self.links, self.language, self.not_news, self.duplicate):
+        for check in (self.text_faults, self.kept_lines, self.links, self.language, self.not_news, self.duplicate):
             if self.dropped:
                 break
             check()
@@ -141,6 +141,20 @@ class _Review:
                     self.add(fld.role, "quote", f"{fld.name}: {why}")
         if cut:
             self.remove([f.text for f in cut])
+
+    def kept_lines(self) -> None:
+        """Lines an imported post had that fit no field are still published: judge them too."""
+        for slot, blocks in (self.item.layout.get("unplaced") or {}).items():
+            for block in blocks:
+                for line in block:
+                    if what := rules.placeholder(str(line)) or rules.mojibake(str(line)):
+                        self.drop(f"un.{slot}", "placeholder", f"a line kept verbatim holds {what}: {_short(str(line))!r}")
+                        return
+                    for url in rules.urls_in(str(line)):
+                        if rules.is_placeholder_host(url):
+                            host = urlsplit(url).hostname or "?"
+                            self.add(f"un.{slot}", "placeholder-link",
+                                     f"a line kept verbatim links to a placeholder address (host {host})")
 
     def remove(self, texts: list[Text]) -> None:
         """Take cut-off entries out; an item left with nothing to say is dropped."""

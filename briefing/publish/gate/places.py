@@ -59,6 +59,9 @@ class Places:
             return roles[role]
         if role.startswith("kp_label") and "kp.0" in roles:
             return roles["kp.0"]
+        inside = [number for name, number in roles.items() if name.startswith(f"{role}.")]
+        if inside:  # a block of lines (un.time → un.time.0.0): its first line
+            return min(inside)
         if "title" in roles:
             return roles["title"]
         title = self._titles.get(item_id, "")

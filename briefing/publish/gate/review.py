@@ -51,6 +51,7 @@ def review(
     start, end = _window(copy)
     context = ItemContext(start=start, end=end, locate=locate,
                           not_news=(not_news or default_not_news()) if judge_items else None)
+    problems += _issue_text(copy, where)
     for section in copy.sections:
         if not section.items:
             title = section.title.zh or section.title.en or section.key
@@ -138,6 +139,25 @@ def _issue_fields(briefing: Briefing, day: dt.date | None, where: Where) -> list
         else:
             kept.append(line)
     briefing.summary = kept
+    return problems
+
+
+def _issue_text(briefing: Briefing, where: Where) -> list[Problem]:
+    """Section titles, and lines kept verbatim outside any item, are the issue's own text."""
+    problems: list[Problem] = []
+    for section in briefing.sections:
+        for _lang, value in _sides(section.title):
+            if what := rules.placeholder(value) or rules.mojibake(value):
+                problems.append(Problem(where(f"section:{section.key}"), "placeholder", f"section title: {what}"))
+    parts = [("issue", briefing.layout), *((f"section:{s.key}", s.layout) for s in briefing.sections)]
+    for part, layout in parts:
+        for blocks in (layout.get("unplaced") or {}).values():
+            for line in (str(x) for block in blocks for x in block):
+                if what := rules.placeholder(line) or rules.mojibake(line):
+                    problems.append(Problem(where(part), "placeholder", f"a line kept verbatim holds {what}: {line[:40]!r}"))
+                elif any(rules.is_placeholder_host(u) for u in rules.urls_in(line)):
+                    problems.append(Problem(where(part), "placeholder-link",
+                                            "a line kept verbatim links to a placeholder address", "warning"))
     return problems
 
 
