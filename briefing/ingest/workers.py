@@ -1,6 +1,6 @@
 """Parse workers: one forked process per job at a time, each job on its own budget.
 
-    pool = ParsePool(size=2)                # forks `size` workers now, before any thread
+    pool = ParsePool(size=2, initializer=warm)   # forks `size` workers now, before any thread
     result = await pool.run(job, *args, budget=60.0)   # in the event loop
     pool.close()
 
@@ -98,8 +98,8 @@ def _recv_exactly_blocking(sock: socket.socket, size: int) -> bytes | None:
     return bytes(buf)
 
 
-def _serve(sock: socket.socket) -> None:
-    """Run jobs from the parent until it hangs up."""
+def _serve(sock: socket.socket, initializer: Callable[[], object] | None) -> None:
+    """Run jobs from the parent until it hangs up; `initializer` first, once there is one."""
     while True:
         header = _recv_exactly_blocking(sock, _HEADER.size)
         if header is None:
@@ -110,6 +110,10 @@ def _serve(sock: socket.socket) -> None:
         fn, args = pickle.loads(payload)
         retiring = False
         try:
+            if initializer is not None:
+                init = initializer
+                initializer = None
+                init()
             reply = pickle.dumps((True, fn(*args), False), protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             retiring = True  # the heap may be in pieces: answer, then make room for a fresh one
@@ -125,12 +129,17 @@ def _serve(sock: socket.socket) -> None:
             return
 
 
-def _worker_main(sock: socket.socket, parent: int, memory: int | None) -> None:
+def _worker_main(
+    sock: socket.socket,
+    parent: int,
+    memory: int | None,
+    initializer: Callable[[], object] | None,
+) -> None:
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _close_inherited(sock.fileno())
     _cap_memory(memory)
-    _serve(sock)
+    _serve(sock, initializer)
 
 
 # -- the parent side ----------------------------------------------------------------------
@@ -176,8 +185,12 @@ class ParsePool:
         limit: int | None = None,
         memory: int | None = None,
         slow_after: float = 1.0,
+        initializer: Callable[[], object] | None = None,
     ) -> None:
         self.size = max(1, size)
+        # run in each worker before its first job (inside that job's budget), so a run
+        # that parses nothing (every feed 304) never pays for it
+        self.initializer = initializer
         self.limit = max(self.size, limit if limit is not None else self.size + 4)
         self.memory = memory
         self.slow_after = slow_after
@@ -195,7 +208,7 @@ class ParsePool:
             code = 0
             try:
                 parent_sock.close()
-                _worker_main(child_sock, parent, self.memory)
+                _worker_main(child_sock, parent, self.memory, self.initializer)
             except BaseException:  # noqa: BLE001 - a worker never unwinds into the parent's code
                 code = 1
             finally:
