@@ -77,7 +77,7 @@ def test_wheel_in_a_clean_virtualenv_builds_the_sample_day(wheel: Path, tmp_path
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     install = subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-index",
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-compile", "--no-index",
          "--find-links", str(WHEELHOUSE), str(wheel)],
         capture_output=True, text=True, check=False,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import time
+from typing import Any
 
 import click
 
@@ -71,11 +72,19 @@ def _embedded_fonts(pdf: bytes) -> list[str]:
 
     names: set[str] = set()
     for page in PdfReader(io.BytesIO(pdf)).pages:
-        resources = page.get("/Resources") or {}
-        for font in (resources.get("/Font") or {}).values():
-            base = str(font.get_object().get("/BaseFont", ""))
+        # Dictionaries may be indirect objects (pypdf 4 does not resolve them on access).
+        resources = _resolved(page.get("/Resources"))
+        for font in _resolved(resources.get("/Font")).values():
+            base = str(_resolved(font).get("/BaseFont", ""))
             names.add(base.split("+", 1)[-1].lstrip("/"))
     return sorted(names)
+
+
+def _resolved(value: Any) -> Any:
+    """The object behind a PDF indirect reference; {} for nothing."""
+    if value is None:
+        return {}
+    return value.get_object() if hasattr(value, "get_object") else value
 
 
 def check_tool(name: str, package: str, purpose: str) -> Check:

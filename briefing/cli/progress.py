@@ -61,9 +61,3 @@ class Progress:
         _LOG.info("%s: %s (%d/%d)", self.label, what, self.done, self.total)
         if self._bar is not None:
             self._bar.update(1, what)
-
-    def note(self, what: str) -> None:
-        """A stage without a count (e.g. the analysis): a line on a terminal, a log line."""
-        _LOG.info("%s: %s", self.label, what)
-        if self._bar is None and wants_bar() and self.total == 0:
-            click.echo(f"{self.label}: {what}", err=True)
