@@ -87,6 +87,9 @@ def test_length_limited_rules_leave_long_reports_alone() -> None:
         "— The Daily Example (@DailyExample) March 27, 2024",
         "The post Ten charts on trade appeared first on Example Weekly.",
         "pic.twitter.com/AbC123xyz",
+        "RELATED: Port strike enters its second week",
+        "Read more: What the rate cut means for mortgages",
+        "相关阅读：一月信贷数据解读",
     ],
 )
 def test_boilerplate_lines(line: str) -> None:
@@ -98,6 +101,7 @@ def test_strip_boilerplate_keeps_the_report() -> None:
     assert strip_boilerplate(lines) == ["国家统计局今日公布1月CPI同比上涨0.8%。"]
     # an ordinary sentence that mentions a source is not boilerplate
     assert not is_boilerplate_line("据路透社报道，来源于多位知情人士的消息称该行将降息。")
+    assert not is_boilerplate_line("Related companies also reported higher sales.")
 
 
 @pytest.mark.parametrize("name", ["网易版权所有", "© 2026 Example Media", "Copyright Example Ltd",
