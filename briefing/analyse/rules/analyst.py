@@ -38,6 +38,14 @@ def story_title(story: Story) -> Text:
     """The lead's title in its language; the first title in the other language if any."""
     zh = next((t for a in story.articles if is_chinese(a.lang) and (t := article_title(a))), "")
     en = next((t for a in story.articles if not is_chinese(a.lang) and (t := article_title(a))), "")
+    # A bilingual item's parallel text gives the title a story lacks in one language.
+    for a in story.articles:
+        other = a.parallel
+        if other is not None and other.title and not (zh if is_chinese(other.lang) else en):
+            if is_chinese(other.lang):
+                zh = clean_title(other.title)
+            else:
+                en = clean_title(other.title)
     return Text(zh=zh, en=en)
 
 
@@ -71,6 +79,7 @@ class RulesAnalyst:
         self.lex = lex or lexicon()
         self.vocabulary = stance_vocabulary()
         self.book = event_book()
+        self.seen_points: dict[str, list[set[str]]] = {"zh": [], "en": []}  # the day's points so far
 
     @property
     def degraded(self) -> list[str]:
@@ -90,7 +99,7 @@ class RulesAnalyst:
         )
         if brief:
             return item
-        item.key_points = key_points(story, self.lex, self.settings.max_key_points)
+        item.key_points = key_points(story, self.lex, self.settings.max_key_points, self.seen_points)
         analysis = read_story(story, self.lex, self.book)
         item.impacts = find_impacts(analysis, self.lex, self.vocabulary)
         insights = interpret(story, analysis, item.impacts, self.book)

@@ -1,8 +1,11 @@
 """Key points: the sentences of a story's own articles that carry its facts.
 
-A sentence is a candidate when it is of a sensible length and not boilerplate; it scores
-for figures, known names, decisions and an early position. The best few are taken,
-near-repeats across sources dropped, and each trimmed at a clause boundary. Chinese
+A sentence is a candidate when it is of a sensible length, whole (its brackets and quotes
+closed) and not boilerplate (bylines, captions, related-link lines); it scores for figures,
+known names, decisions and an early position. The best few are taken, near-repeats across
+sources — and of points already given to earlier items of the day — dropped. A point is a
+whole sentence: one too long is left out, never cut. Datelines and attributions at its
+start are removed (they end at a comma, so the rest is still a sentence). Chinese
 points come from Chinese articles and English points from English ones (no machine
 translation offline); the two lists are paired position by position into `Text`s so that
 each edition reads its own language first.
@@ -23,14 +26,23 @@ from briefing.analyse.text import (
     jaccard,
     numbers,
     split_sentences,
-    trim,
 )
-from briefing.article import Article
+from briefing.article import Article, Parallel
 from briefing.model import Text
 
-ZH_LIMIT = 90
+ZH_LIMIT = 120  # longer sentences are left out, not cut
 MAX_ARTICLES = 6  # per language
-EN_LIMIT = 240
+EN_LIMIT = 300
+NEAR_REPEAT = 0.45  # bigram Jaccard above which two points tell the same fact
+_PAIRS = ("【】", "“”", "（）", "()", "「」", "『』", "《》", "[]", "‘’")
+# Lines that are not content even inside a paragraph: bylines, captions, link prompts.
+_JUNK = re.compile(
+    r"^(?:[（(]?(?:记者|编辑|撰文|作者|文|图|摄影|来源|通讯员)\s*[:：/｜|]?\s*[\u4e00-\u9fff·]{2,12}[）)]?\s*$)"
+    r"|^(?:By|Reporting by|Writing by|Editing by|Photo|Image|File photo|Pictured|Watch|Read more|See also)\b"
+    r"|(?:相关阅读|延伸阅读|点击(?:查看|阅读|进入)|原标题|图为|图片来源|资料图|视频[:：]|Click here|Sign up|"
+    r"Subscribe|Related:|READ MORE)",
+    re.I,
+)
 _DECISION = re.compile(
     r"宣布|决定|批准|同意|签署|通过|公布|发布|表示|称|指出|强调|将|达成|举行|会见|会晤|通电话|上调|下调|"
     r"\b(?:announced|approved|agreed|signed|said|says|will|decided|held|reported|plans?|raised|cut)\b",
@@ -67,10 +79,27 @@ def article_sentences(article: Article) -> tuple[str, ...]:
     return tuple(split_sentences(clean_body(article.text_norm), article.lang))
 
 
+def balanced(text: str) -> bool:
+    """Every bracket and curly quote opened in `text` is closed, in order."""
+    stack: list[str] = []
+    closers = {pair[1]: pair[0] for pair in _PAIRS}
+    openers = {pair[0] for pair in _PAIRS}
+    for ch in text:
+        if ch in openers and not (ch in closers and stack and stack[-1] == closers[ch]):
+            stack.append(ch)
+        elif ch in closers:
+            if not stack or stack[-1] != closers[ch]:
+                return False
+            stack.pop()
+    return not stack and text.count('"') % 2 == 0
+
+
 def _acceptable(text: str, zh: bool) -> bool:
+    if _JUNK.search(text) or not balanced(text):
+        return False
     if zh:
-        return 12 <= len(text) <= 400
-    return 40 <= len(text) <= 1000 and len(text.split()) >= 7
+        return 12 <= len(text) <= ZH_LIMIT
+    return 40 <= len(text) <= EN_LIMIT and len(text.split()) >= 7
 
 
 def _score(s: Sentence, lex: Lexicon) -> float:
@@ -91,47 +120,89 @@ def _score(s: Sentence, lex: Lexicon) -> float:
 
 
 def _tidy(text: str, zh: bool) -> str:
+    """The sentence without its dateline or attribution, and without its final stop."""
     text = _ATTRIBUTION.sub("", _DATELINE.sub("", text.strip()).strip())
-    text = trim(text, ZH_LIMIT if zh else EN_LIMIT)
-    return text.rstrip("。；;.") if not text.endswith("…") else text
+    if not zh and text[:1].islower():
+        text = text[:1].upper() + text[1:]  # "…said on Monday." after a removed dateline
+    return text.rstrip("。；;.")
 
 
-def _pick(sentences: list[Sentence], lex: Lexicon, limit: int, zh: bool) -> list[str]:
+def _repeats(a: set[str], b: set[str]) -> bool:
+    """Two points tell one fact: most bigrams shared, or most of the shorter one's."""
+    if not a or not b:
+        return False
+    return jaccard(a, b) >= NEAR_REPEAT or len(a & b) / min(len(a), len(b)) >= 0.6
+
+
+def _pick(sentences: list[Sentence], lex: Lexicon, limit: int, zh: bool,
+          seen: list[set[str]] | None = None) -> list[str]:
+    """The best `limit` sentences, none a near-repeat of another or of `seen` (the points
+    of earlier items, which this call extends)."""
     scored = sorted(sentences, key=lambda s: (-_score(s, lex), s.article, s.position))
+    earlier = seen if seen is not None else []
     chosen: list[tuple[Sentence, str, set[str]]] = []
     for s in scored:
         if len(chosen) >= limit:
             break
         tidy = _tidy(s.text, zh)
+        if len(tidy) < (12 if zh else 40) or not balanced(tidy):
+            continue
         grams = char_ngrams(tidy, 2)
-        if any(jaccard(grams, g) >= 0.45 or tidy in t or t.rstrip("…") in tidy for _, t, g in chosen):
+        if any(_repeats(grams, g) or tidy in t or t in tidy for _, t, g in chosen):
             continue  # the same fact from another source
+        if any(_repeats(grams, g) for g in earlier):
+            continue  # already a point of an earlier item
         chosen.append((s, tidy, grams))
     chosen.sort(key=lambda c: (c[0].article, c[0].position))
+    if seen is not None:
+        seen.extend(g for _, _, g in chosen)
     return [t for _, t, _ in chosen]
 
 
-def language_points(story: Story, lex: Lexicon, limit: int, zh: bool) -> list[str]:
-    """Key points in one language, from the story's articles in that language."""
+def _in_language(article: Article, zh: bool) -> tuple[str, tuple[str, ...]] | None:
+    """(title, sentences) of an article in one language: its own text or its parallel text."""
+    if is_chinese(article.lang) == zh:
+        return article.title_norm, article_sentences(article)
+    other = article.parallel
+    if other is not None and is_chinese(other.lang) == zh:
+        return other.title, parallel_sentences(other)
+    return None
+
+
+@lru_cache(maxsize=1024)
+def parallel_sentences(parallel: Parallel) -> tuple[str, ...]:
+    return tuple(split_sentences(clean_body(parallel.text_norm), parallel.lang))
+
+
+def language_points(story: Story, lex: Lexicon, limit: int, zh: bool,
+                    seen: list[set[str]] | None = None) -> list[str]:
+    """Key points in one language, from the story's articles in that language (their own
+    text, or the parallel text of a bilingual item)."""
     pool: list[Sentence] = []
     # A big story's first few reports in a language carry its facts; reading all of a
     # 500-report story would cost quadratic time for nothing.
-    chosen = [(n, a) for n, a in enumerate(story.articles) if is_chinese(a.lang) == zh]
-    for n, article in chosen[:MAX_ARTICLES]:
-        title_grams = char_ngrams(article.title_norm, 2)
-        for pos, text in enumerate(article_sentences(article)):
+    chosen = [(n, t) for n, a in enumerate(story.articles) if (t := _in_language(a, zh))]
+    for n, (title, sentences) in chosen[:MAX_ARTICLES]:
+        title_grams = char_ngrams(title, 2)
+        lang = "zh-Hans" if zh else "en"
+        for pos, text in enumerate(sentences):
             if not _acceptable(text, zh):
                 continue
             if jaccard(char_ngrams(text, 2), title_grams) > 0.8:
                 continue  # the title repeated as a line adds nothing
-            pool.append(Sentence(text, n, pos, article.lang))
-    return _pick(pool, lex, limit, zh)
+            pool.append(Sentence(text, n, pos, lang))
+    return _pick(pool, lex, limit, zh, seen)
 
 
-def key_points(story: Story, lex: Lexicon, limit: int) -> list[Text]:
-    """2–`limit` key points, Chinese and English lists paired position by position."""
-    zh = language_points(story, lex, limit, zh=True)
-    en = language_points(story, lex, limit, zh=False)
+def key_points(story: Story, lex: Lexicon, limit: int,
+               seen: dict[str, list[set[str]]] | None = None) -> list[Text]:
+    """2–`limit` key points, Chinese and English lists paired position by position.
+
+    `seen` holds the points of the day's earlier items per language: a point one of them
+    already made is not made again."""
+    seen = seen if seen is not None else {"zh": [], "en": []}
+    zh = language_points(story, lex, limit, True, seen.setdefault("zh", []))
+    en = language_points(story, lex, limit, False, seen.setdefault("en", []))
     return [
         Text(zh=zh[i] if i < len(zh) else "", en=en[i] if i < len(en) else "")
         for i in range(max(len(zh), len(en)))

@@ -37,6 +37,7 @@ from briefing.article import Article
 
 FINGERPRINT_CHARS = 1200  # near duplicates are recognised on the opening of the body
 COPY_CHARS = 300  # a copy must state the figures of the other's opening (or a subset)
+REPORT_READS = 2  # articles of a duplicate group read for its signature (copies add little)
 RECENT_PER_KEY = 12  # a report is compared with the latest stories under each of its keys
 _TRACKING = ("utm_", "spm", "from", "share", "fbclid", "gclid", "ref", "src", "mc_", "igshid")
 
@@ -200,8 +201,7 @@ class _Cluster:
 
 
 def _describe(group: list[int], signatures: Sequence[Signature]) -> _Report:
-    # A syndicated copy adds little; a big group would cost time.
-    return _Report(members=tuple(group), signature=merge(signatures[i] for i in group[:4]))
+    return _Report(members=tuple(group), signature=merge(signatures[i] for i in group[:REPORT_READS]))
 
 
 def _blocking_keys(sig: Signature, df: Counter[str], cap: int) -> list[str]:
@@ -240,10 +240,10 @@ def cluster_events(
             cluster = clusters[c]
             if r.signature.time - cluster.last > max_gap:
                 continue
-            # Compared with the story's reports one by one (its first and latest few), not
+            # Compared with the story's reports one by one (its first and latest two), not
             # with the union of their features: a union grows until everything matches it.
             score = max(similarity(r.signature, m.signature, idf)
-                        for m in cluster.reports[:2] + cluster.reports[-3:])
+                        for m in cluster.reports[:1] + cluster.reports[-2:])
             if score > best_score:
                 best, best_score = cluster, score
         if best is None:

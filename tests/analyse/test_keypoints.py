@@ -1,0 +1,49 @@
+"""Key points are whole sentences: never cut, brackets closed, no bylines, no repeats."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from briefing.analyse.base import Story
+from briefing.analyse.lexicon import lexicon
+from briefing.analyse.rules.keypoints import balanced, key_points
+from briefing.article import Parallel
+from tests.analyse.helpers import make_article
+
+
+def _story(*articles) -> Story:  # type: ignore[no-untyped-def]
+    return Story(id="s1", articles=tuple(articles), section="markets", score=1.0)
+
+
+def test_points_are_whole_balanced_sentences_without_bylines() -> None:
+    long = "欧佩克+同意" + "，".join(["自4月起每日减产50万桶"] * 12) + "。"
+    text = ("（记者 张三）\n欧佩克+同意自4月起每日减产50万桶，沙特将承担最大份额。"
+            "消息公布后，布伦特原油期货大涨4.1%，报每桶78.40美元。"
+            "【相关阅读：油价还会涨吗\n" + long + "分析人士认为，供应收紧将在二季度逐步显现。")
+    points = [p.zh for p in key_points(_story(make_article("欧佩克+宣布减产", text)), lexicon(), 5)]
+    assert points and all(balanced(p) and "…" not in p for p in points)
+    assert not any("记者" in p or "相关阅读" in p for p in points)
+    assert long.rstrip("。") not in points  # too long for a point: left out, not cut
+
+
+def test_a_point_made_by_an_earlier_item_is_not_made_again() -> None:
+    shared = "美联储周三宣布将联邦基金利率目标区间维持在3.50%至3.75%不变。"
+    first = _story(make_article("美联储维持利率不变", shared + "鲍威尔表示，委员会不急于进一步降息。"))
+    second = dataclasses.replace(_story(make_article(
+        "美股收盘下跌", shared + "道指收跌0.4%，纳指跌0.6%，科技股普遍走低。", source="b")), id="s2")
+    seen: dict[str, list[set[str]]] = {}
+    one = [p.zh for p in key_points(first, lexicon(), 5, seen)]
+    two = [p.zh for p in key_points(second, lexicon(), 5, seen)]
+    assert any("3.50%" in p for p in one) and not any("3.50%" in p for p in two)
+
+
+def test_parallel_text_gives_points_in_the_other_language() -> None:
+    article = dataclasses.replace(
+        make_article("央行宣布降准0.5个百分点", "中国人民银行宣布下调存款准备金率0.5个百分点，释放长期资金约1万亿元。"),
+        parallel=Parallel(lang="en", title="PBOC cuts reserve ratio by 0.5 point",
+                          text="The People's Bank of China cut banks' reserve requirement ratio by "
+                               "0.5 percentage point, releasing about 1 trillion yuan of long-term funds.",
+                          text_norm="The People's Bank of China cut banks' reserve requirement ratio by "
+                                    "0.5 percentage point, releasing about 1 trillion yuan of long-term funds."))
+    points = key_points(_story(article), lexicon(), 5)
+    assert points[0].zh.startswith("中国人民银行") and points[0].en.startswith("The People's Bank")
