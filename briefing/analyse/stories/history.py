@@ -21,7 +21,13 @@ from dataclasses import dataclass, field, replace
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
 from briefing.analyse.stories.cluster import canonical_url, story_signature
-from briefing.analyse.stories.signature import LEAD_CHARS, Signature, describe, similarity
+from briefing.analyse.stories.signature import (
+    LEAD_CHARS,
+    Signature,
+    contradicts,
+    describe,
+    similarity,
+)
 from briefing.analyse.text import char_ngrams, jaccard, numbers
 from briefing.model import Briefing, Item
 
@@ -122,9 +128,9 @@ def _same(links: frozenset[str], sig: Signature, title_grams: list[set[str]],
     if not links.isdisjoint(prior.article_ids) or not links.isdisjoint(prior.urls):
         return True
     other = prior.signature
-    if sig.figures and other.figures and sig.figures.isdisjoint(other.figures):
-        return False  # both state precise figures and none agree: another event, however alike
     best_title = max((jaccard(g, set(t)) for g in title_grams for t in prior.titles if t), default=0.0)
+    if contradicts(sig, other, best_title):
+        return False  # other parties, places or figures: another event, however alike
     if best_title >= SAME_TITLE:
         return True
     named = len(sig.actors & other.actors) + len(sig.places & other.places)

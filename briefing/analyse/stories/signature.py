@@ -257,14 +257,8 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
                 or (title >= 0.3 and bool(figures or actors)))
     if not evidence:
         return 0.0
-    if a.actors & a.headline and b.actors & b.headline and (a.actors & a.headline).isdisjoint(b.actors):
-        return 0.0  # titles about different actors (Tesla to cut jobs / BYD to cut jobs)
-    if a.script == b.script == "en" and a.names and b.names and a.names.isdisjoint(b.names):
-        return 0.0  # English titles naming different parties, known to the gazetteer or not
-    if _other_parties(a, b):
-        return 0.0  # titles naming other parties (tariffs by Brazil on Germany / on Japan)
-    if title < 0.8 and a.figures and b.figures and not figures:
-        return 0.0  # both state precise figures and none agree: a template filled twice
+    if contradicts(a, b, title):
+        return 0.0
     if title < 0.5 and len(figures) < 2:
         if conflicting_actions(a, b):
             return 0.0  # the same actors doing something else
@@ -285,6 +279,22 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
                if len(a.headline) >= 2 and len(b.headline) >= 2 else 0.0)
     return (0.3 * parties + 0.6 * shared + 0.1 * min(len(actors), 3) + 0.15 * min(len(figures), 2)
             + 0.05 * min(len(amounts), 2) + 0.15 * same_action + 0.25 * cross + 0.6 * title)
+
+
+def contradicts(a: Signature, b: Signature, title: float) -> bool:
+    """The two reports cannot tell one event, however alike they read (`title`: the
+    bigram Jaccard of their titles, 0 across languages)."""
+    if a.actors & a.headline and b.actors & b.headline and (a.actors & a.headline).isdisjoint(b.actors):
+        return True  # titles about different actors (Tesla to cut jobs / BYD to cut jobs)
+    if a.script == b.script == "en" and a.names and b.names and a.names.isdisjoint(b.names):
+        return True  # English titles naming different parties, known to the gazetteer or not
+    if _other_parties(a, b):
+        return True  # titles naming other parties (tariffs by Brazil on Germany / on Japan)
+    if a.headline and b.headline and (a.headline & a.places).isdisjoint(b.places) \
+            and (b.headline & b.places) and (a.headline & a.places):
+        return True  # titles set in different places (France's inflation / Mexico's)
+    # both state precise figures and none agree: a template filled twice
+    return title < 0.8 and bool(a.figures and b.figures and a.figures.isdisjoint(b.figures))
 
 
 def _other_parties(a: Signature, b: Signature) -> bool:
