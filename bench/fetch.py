@@ -116,7 +116,9 @@ def serve(server: LoopbackServer, bodies: list[bytes], latency: float) -> list[s
 def measure(cmd: list[str]) -> tuple[float, float, str]:
     """(wall seconds, CPU seconds of the process and its reaped children, stdout)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     assert proc.stdout is not None
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)

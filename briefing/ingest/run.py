@@ -30,19 +30,20 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from briefing.errors import SourceError, StorageError
-from briefing.ingest.encoding import plausibility
-from briefing.ingest.entries import ParsedSource
 from briefing.ingest.http import HttpStatusError, fetch_feed, make_client
-from briefing.ingest.jobs import parse_feed_job, read_local_job
-from briefing.ingest.lang import warm_up
 from briefing.ingest.pinning import Resolver
 from briefing.ingest.report import FetchReport, SourceResult, aggregate_warnings
 from briefing.ingest.settings import IngestSettings, SourceConfig
-from briefing.ingest.workers import ParsePool
+from briefing.ingest.workers import Job, ParsePool, resolve_job
 from briefing.store import SourceState, Store
 
 if TYPE_CHECKING:
     from briefing.config import Config
+    from briefing.ingest.entries import ParsedSource
+
+# Jobs by name ("module:function"), resolved where they run.
+PARSE_FEED: Job = "briefing.ingest.jobs:parse_feed_job"
+READ_LOCAL: Job = "briefing.ingest.jobs:read_local_job"
 
 Clock = Callable[[], dt.datetime]
 Progress = Callable[[SourceResult], None]
@@ -53,7 +54,11 @@ def _utcnow() -> dt.datetime:
 
 
 def _warm_up() -> None:
-    """Build the lazily built tables and load the language model, before parsing."""
+    """Import the parsing stack, build its tables and load the language model."""
+    from briefing.ingest.encoding import plausibility
+    from briefing.ingest.jobs import parse_feed_job  # noqa: F401 - imported for its stack
+    from briefing.ingest.lang import warm_up
+
     plausibility("中")
     warm_up()  # the language model and the conversion tables
 
@@ -66,7 +71,7 @@ class _InlineParser:
         self._turn: asyncio.Lock | None = None
         self._warm = False
 
-    async def run(self, fn: Callable[..., Any], *args: Any, budget: float) -> Any:
+    async def run(self, fn: Job, *args: Any, budget: float) -> Any:
         loop = asyncio.get_running_loop()
         self._turn = self._turn or asyncio.Lock()
         async with self._turn:  # the budget starts with the job's turn, not in the queue
@@ -74,7 +79,7 @@ class _InlineParser:
                 await loop.run_in_executor(self._thread, _warm_up)
                 self._warm = True
             async with asyncio.timeout(budget):
-                return await loop.run_in_executor(self._thread, fn, *args)
+                return await loop.run_in_executor(self._thread, resolve_job(fn), *args)
 
     def close(self) -> None:
         self._thread.shutdown(wait=True, cancel_futures=True)
@@ -96,8 +101,11 @@ def _parser(settings: IngestSettings, source_count: int) -> Parser:
         workers = min(os.cpu_count() or 1, 4, max(source_count, 1))
     if workers == 0 or not hasattr(os, "fork"):
         return _InlineParser()
-    # the language model loads in each worker with its first job: a run whose feeds all
-    # answer 304 parses nothing and loads nothing (measured 0.4-0.8 CPU-s per run)
+    # the parsing stack is imported here, once, so that every worker (a replacement for a
+    # stopped one too) is forked with it; the language model loads in each worker, on a
+    # budget of its own, with its first job: a run of 304s never loads it
+    import briefing.ingest.jobs  # noqa: F401
+
     return ParsePool(workers, memory=settings.parse_memory_mb * 1024 * 1024, initializer=_warm_up)
 
 
@@ -150,7 +158,7 @@ class _Runner:
             result = self._record_error(source, state, exc)
         return replace(result, elapsed=time.monotonic() - started)
 
-    async def _parse(self, job: Callable[..., ParsedSource], *args: object) -> ParsedSource:
+    async def _parse(self, job: Job, *args: object) -> ParsedSource:
         # the same budget again for parsing, counted from when a worker takes the job:
         # waiting behind other sources is not this source's fault
         result: ParsedSource = await self.parser.run(job, *args, budget=self.settings.total_timeout)
@@ -175,7 +183,7 @@ class _Runner:
             self.store.save_source_state(self._success(state, now, http.etag, http.last_modified))
             return SourceResult(source.id, "not_modified")
         parsed = await self._parse(
-            parse_feed_job, source, self.settings, http.body, http.content_type, http.url, now
+            PARSE_FEED, source, self.settings, http.body, http.content_type, http.url, now
         )
         return self._store(source, state, parsed, now, http.etag, http.last_modified)
 
@@ -183,7 +191,7 @@ class _Runner:
         self, source: SourceConfig, state: SourceState, now: dt.datetime
     ) -> SourceResult:
         root = self.config.resolve(self.settings.local_root)
-        parsed = await self._parse(read_local_job, source, self.settings, root, now)
+        parsed = await self._parse(READ_LOCAL, source, self.settings, root, now)
         return self._store(source, state, parsed, now, None, None)
 
     def _success(

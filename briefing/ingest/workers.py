@@ -11,9 +11,10 @@ queued behind it miss their deadlines, and shutting the pool down waits for it. 
 - a job's budget is counted from when a worker takes it, not from when it was queued, and
   a job over budget has its worker SIGKILLed and replaced (`ParseBudgetError` for that
   source alone);
-- a job running longer than `slow_after` seconds stops counting as capacity: another
+- a job running longer than `slow_after` seconds (5) stops counting as capacity: another
   worker is forked (up to `limit`), so the queue keeps moving while a bad source burns
-  its budget;
+  its budget (not sooner: on a loaded host ordinary jobs run a second or two, and each
+  extra worker loads its own language model);
 - each worker's address space is capped (`memory` bytes over what it inherited), so a
   source that would exhaust memory fails alone with a `MemoryError`, and the worker is
   replaced;
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import os
 import pickle
 import resource
@@ -49,6 +51,19 @@ class ParseBudgetError(ParseError):
 
 class WorkerDiedError(ParseError):
     """A worker process ended in the middle of a job (killed by the kernel, a crash)."""
+
+
+Job = Callable[..., Any] | str
+
+
+def resolve_job(job: Job) -> Callable[..., Any]:
+    """A job given as "package.module:function" is imported where it runs, so the parent
+    of the workers need not import the parsing stack (a run of 304s never does)."""
+    if callable(job):
+        return job
+    module, _, name = job.partition(":")
+    function: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return function
 
 
 # -- the worker side ----------------------------------------------------------------------
@@ -98,8 +113,8 @@ def _recv_exactly_blocking(sock: socket.socket, size: int) -> bytes | None:
     return bytes(buf)
 
 
-def _serve(sock: socket.socket, initializer: Callable[[], object] | None) -> None:
-    """Run jobs from the parent until it hangs up; `initializer` first, once there is one."""
+def _serve(sock: socket.socket) -> None:
+    """Run jobs from the parent until it hangs up."""
     while True:
         header = _recv_exactly_blocking(sock, _HEADER.size)
         if header is None:
@@ -110,10 +125,7 @@ def _serve(sock: socket.socket, initializer: Callable[[], object] | None) -> Non
         fn, args = pickle.loads(payload)
         retiring = False
         try:
-            if initializer is not None:
-                init = initializer
-                initializer = None
-                init()
+            fn = resolve_job(fn)
             reply = pickle.dumps((True, fn(*args), False), protocol=pickle.HIGHEST_PROTOCOL)
         except MemoryError:
             retiring = True  # the heap may be in pieces: answer, then make room for a fresh one
@@ -129,17 +141,12 @@ def _serve(sock: socket.socket, initializer: Callable[[], object] | None) -> Non
             return
 
 
-def _worker_main(
-    sock: socket.socket,
-    parent: int,
-    memory: int | None,
-    initializer: Callable[[], object] | None,
-) -> None:
+def _worker_main(sock: socket.socket, parent: int, memory: int | None) -> None:
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     _close_inherited(sock.fileno())
     _cap_memory(memory)
-    _serve(sock, initializer)
+    _serve(sock)
 
 
 # -- the parent side ----------------------------------------------------------------------
@@ -150,6 +157,7 @@ class _Worker:
         self.pid = pid
         self.sock = sock
         self.started = 0.0  # when its current job was handed over
+        self.ready = False  # the pool's initializer has run here
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
@@ -184,13 +192,16 @@ class ParsePool:
         *,
         limit: int | None = None,
         memory: int | None = None,
-        slow_after: float = 1.0,
-        initializer: Callable[[], object] | None = None,
+        slow_after: float = 5.0,
+        initializer: Job | None = None,
+        init_budget: float = 120.0,
     ) -> None:
         self.size = max(1, size)
-        # run in each worker before its first job (inside that job's budget), so a run
-        # that parses nothing (every feed 304) never pays for it
+        # run in each worker before its first job, on a budget of its own (`init_budget`),
+        # so a run that parses nothing (every feed 304) never pays for it, and a fresh
+        # worker's imports do not eat into the first source's time
         self.initializer = initializer
+        self.init_budget = init_budget
         self.limit = max(self.size, limit if limit is not None else self.size + 4)
         self.memory = memory
         self.slow_after = slow_after
@@ -208,7 +219,7 @@ class ParsePool:
             code = 0
             try:
                 parent_sock.close()
-                _worker_main(child_sock, parent, self.memory, self.initializer)
+                _worker_main(child_sock, parent, self.memory)
             except BaseException:  # noqa: BLE001 - a worker never unwinds into the parent's code
                 code = 1
             finally:
@@ -256,18 +267,35 @@ class ParsePool:
             self._idle.remove(worker)
             worker.reap()
 
-    async def run(self, fn: Callable[..., Any], *args: Any, budget: float) -> Any:
+    async def run(self, fn: Job, *args: Any, budget: float) -> Any:
         """`fn(*args)` in a worker, within `budget` seconds of the worker taking it."""
-        payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         worker = await self._acquire()
-        loop = asyncio.get_running_loop()
         healthy = False
+        try:
+            if not worker.ready and self.initializer is not None:
+                await self._exchange(worker, self.initializer, (), self.init_budget)
+                worker.ready = True
+            ok, value, retiring = await self._exchange(worker, fn, args, budget)
+            healthy = True
+        finally:
+            self._release(worker, healthy=healthy)
+        if retiring:
+            self._retire(worker)
+        if not ok:
+            raise value
+        return value
+
+    async def _exchange(
+        self, worker: _Worker, fn: Job, args: tuple[Any, ...], budget: float
+    ) -> tuple[bool, Any, bool]:
+        """Send one job and read its reply within `budget` seconds."""
+        payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
+        loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(budget):
                 await loop.sock_sendall(worker.sock, _HEADER.pack(len(payload)) + payload)
                 header = await _recv_exactly(worker.sock, _HEADER.size)
                 reply = await _recv_exactly(worker.sock, _HEADER.unpack(header)[0])
-            healthy = True
         except TimeoutError:
             raise ParseBudgetError(
                 f"parsing took longer than {budget:g} s: stopped (the other sources go on)"
@@ -276,14 +304,8 @@ class ParsePool:
             raise WorkerDiedError(
                 "the parse worker died (out of memory, or killed); the other sources go on"
             ) from exc
-        finally:
-            self._release(worker, healthy=healthy)
-        ok, value, retiring = pickle.loads(reply)
-        if retiring:
-            self._retire(worker)
-        if not ok:
-            raise value
-        return value
+        result: tuple[bool, Any, bool] = pickle.loads(reply)
+        return result
 
     def close(self) -> None:
         """Stop every worker at once (they hold nothing worth waiting for) and reap them."""
