@@ -34,12 +34,36 @@ COMMANDS: dict[str, str] = {
     "serve": "briefing.cli.publish_cmds:serve",
 }
 
+# The first paragraph of each command's help, for `briefing --help`: listing the commands
+# must not import them (a test keeps these equal to the commands' own help).
+SUMMARIES: dict[str, str] = {
+    "articles": "List stored articles, to see what came in and what admission kept out.",
+    "build": "Build the briefing of one day: OUT/{lang}/{date}/briefing.{md,html,pdf,json}.",
+    "check": "Run the publish gate on posts (FILE.md, briefing JSON, or a DIR of them).",
+    "doctor": "Check the package's templates, fonts, HarfBuzz subsetting, Pango and WeasyPrint.",
+    "fetch": "Fetch every enabled source in feeds.yaml into the store.",
+    "import": "Read a 经济日报 Markdown post into a briefing JSON file.",
+    "init": "Start a briefing project in FOLDER (default: here).",
+    "nightly": "Fetch, build the day, gate it and publish, under a lock.",
+    "notify": "Send a test message to each notify.urls channel and say which were delivered.",
+    "render": "Render a briefing JSON file as md, html, pdf or json.",
+    "serve": "Preview the site on http://127.0.0.1:PORT/, rebuilding when the store or "
+    "templates change.",
+    "site": "Publish the static site from the stored briefings (atomic, incremental).",
+    "sources": "The feed list in feeds.yaml: its health, and OPML import and export.",
+}
+
 
 class LazyGroup(click.Group):
-    """A group whose commands are imported on first use."""
+    """A group whose commands are imported on first use (not even to list them)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUMMARIES.get(name, "")) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)

@@ -5,18 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from briefing.config import (
-    CONFIG_ENV,
-    Config,
-    default_config_path,
-    load_config,
-    missing_config_message,
-)
+from briefing.config_file import CONFIG_ENV, default_config_path, missing_config_message
 from briefing.errors import ConfigError
+
+if TYPE_CHECKING:  # the full config model imports every stage's settings: load it lazily
+    from briefing.config import Config
+    from briefing.publish.settings import SiteSettings
 
 # The dates a briefing can have. The store keeps times as fixed-width ISO text with
 # four-digit years, and a day's window, its time zone and the look-back over earlier days
@@ -76,6 +74,8 @@ def _config_option(required: bool) -> Callable[[Callable[..., Any]], Callable[..
     def load(ctx: click.Context, param: click.Parameter, value: str | None) -> Config:
         if value is None and required and not default_config_path().is_file():
             raise ConfigError(missing_config_message(default_config_path()))
+        from briefing.config import load_config
+
         return load_config(Path(value) if value else None)
 
     def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -99,6 +99,29 @@ otherwise fetch nothing, or publish an empty site, on silent defaults)."""
 
 optional_config_option = _config_option(required=False)
 """The same, falling back to the defaults: for commands that work on files (check, render)."""
+
+
+def site_settings_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--config FILE` read for its `site:` block only, as `site` (defaults without a file).
+
+    For `briefing check`, which needs the gate's settings and nothing else: reading one
+    block keeps the command from importing every stage's settings (issue 10's start-up).
+    """
+
+    def load(ctx: click.Context, param: click.Parameter, value: str | None) -> SiteSettings:
+        from briefing.config_file import load_section
+        from briefing.publish.settings import SiteSettings
+
+        return load_section(Path(value) if value else None, "site", SiteSettings)
+
+    return click.option(
+        "--config",
+        "site",
+        type=click.Path(dir_okay=False),
+        envvar=CONFIG_ENV,
+        callback=load,
+        help=f"Configuration file (default ./feeds.yaml, or ${CONFIG_ENV}); only site: is read.",
+    )(func)
 
 
 def warn_placeholder_base_url(config: Config) -> None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from briefing.cli.options import (
     DATE,
     config_option,
-    optional_config_option,
+    site_settings_option,
     warn_placeholder_base_url,
 )
-from briefing.config import Config
+
+if TYPE_CHECKING:  # the config model imports every stage's settings: only when a command runs
+    from briefing.config import Config
+    from briefing.publish.settings import SiteSettings
 
 _FORMATS = ("html", "md", "json", "pdf")
 
@@ -83,9 +86,9 @@ def _site_locked(config: Config, options: Any, target: Path, hugo_dir: Path | No
 @click.option("--min-items", type=click.IntRange(min=0), default=None,
               help="Fewest items a post may have (default: site.min_items).")
 @click.option("--strict", is_flag=True, help="Treat warnings (items that would be dropped or repaired) as errors.")
-@optional_config_option
+@site_settings_option
 def check(paths: tuple[Path, ...], day: dt.date | None, min_items: int | None, strict: bool,
-          config: Config) -> None:
+          site: SiteSettings) -> None:
     """Run the publish gate on posts (FILE.md, briefing JSON, or a DIR of them).
 
     Prints each finding as `file:line: level: reason [rule]`. An item's fault is a warning
@@ -95,7 +98,7 @@ def check(paths: tuple[Path, ...], day: dt.date | None, min_items: int | None, s
     from briefing.model import Briefing
     from briefing.publish.gate import check_post, review
 
-    minimum = config.site.min_items if min_items is None else min_items
+    minimum = site.min_items if min_items is None else min_items
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -114,7 +117,7 @@ def check(paths: tuple[Path, ...], day: dt.date | None, min_items: int | None, s
                 click.echo(f"{path}: error: not a briefing JSON: {exc}".splitlines()[0])
                 errors += 1
                 continue
-            verdict = review(briefing, day=day, min_items=minimum, languages=config.site.languages,
+            verdict = review(briefing, day=day, min_items=minimum, languages=site.languages,
                              strict=strict, locate=_json_place(path), where=_json_part(path))
         else:
             verdict = check_post(text, name=str(path), expected_date=day, min_items=minimum, strict=strict)

@@ -1,0 +1,105 @@
+"""Start-up time of the CLI beside a bare interpreter, measured in the same run.
+
+    .venv/bin/python bench/startup.py [--runs 15]
+
+Target (issue 10): `briefing --help` and `briefing check FILE` <= 0.2 s. Each command is
+run `--runs` times, interleaved with `python -c pass` so that the machine's load hits all
+of them alike (as hyperfine's paired runs do); the median wall time and the median CPU
+time (user + sys of the child) are printed, and the CLI's time less the bare
+interpreter's, which is what the project's imports cost.
+
+`--importtime` also prints the ten slowest imports of `check` (python -X importtime).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "briefing-2026-02-05.json"
+TARGET = 0.2
+
+
+def _post(folder: Path) -> Path:
+    """The sample day as a Markdown post, the input of `briefing check`."""
+    post = folder / "2026-02-05.md"
+    subprocess.run(
+        [sys.executable, "-m", "briefing", "render", str(SAMPLE), "--format", "md", "--lang", "zh",
+         "-o", str(post)],
+        check=True, cwd=folder, capture_output=True,
+    )
+    return post
+
+
+def _once(argv: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of `argv`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
+def _slowest_imports(argv: list[str], cwd: Path, count: int = 10) -> list[str]:
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", *argv], cwd=cwd, capture_output=True, text=True
+    )
+    rows = []
+    for line in run.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            rows.append((int(parts[1]), parts[2].rstrip()))
+    return [f"{us / 1000:8.1f} ms {name}" for us, name in sorted(rows, reverse=True)[:count]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--importtime", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        post = _post(folder)
+        cli = [sys.executable, "-m", "briefing"]
+        cases = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "briefing --help": [*cli, "--help"],
+            "briefing check FILE": [*cli, "check", str(post)],
+        }
+        for argv in cases.values():  # warm the page cache and the .pyc files
+            _once(argv, folder)
+        walls: dict[str, list[float]] = {name: [] for name in cases}
+        cpus: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(args.runs):
+            for name, argv in cases.items():
+                wall, cpu = _once(argv, folder)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+        bare = statistics.median(walls["python -c pass"])
+        load = os.getloadavg()[0]
+        print(f"start-up, median of {args.runs} interleaved runs (load average {load:.1f}, "
+              f"{os.cpu_count()} CPUs); target <= {TARGET:.2f} s wall")
+        print(f"{'command':<22}{'wall s':>9}{'cpu s':>9}{'over bare':>11}")
+        for name in cases:
+            wall = statistics.median(walls[name])
+            cpu = statistics.median(cpus[name])
+            mark = "" if name.startswith("python") else ("  ok" if wall <= TARGET else "  OVER")
+            print(f"{name:<22}{wall:>9.3f}{cpu:>9.3f}{wall - bare:>+11.3f}{mark}")
+        if args.importtime:
+            print("\nslowest imports of `briefing check FILE` (cumulative):")
+            for line in _slowest_imports(["-m", "briefing", "check", str(post)], folder):
+                print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Each command imports only what it uses (issue 10's start-up; timings live in bench/startup.py).
+
+`briefing --help` lists the commands without importing them, and `briefing check FILE`
+reads only the `site:` block of the config, so neither loads the ingest engine (httpx,
+asyncio, feedparser) nor the other stages' settings. The checks are on `sys.modules` in
+a fresh interpreter, so they hold on any machine, however loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from briefing.cli import COMMANDS, SUMMARIES, cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "briefing-2026-02-05.json"
+HEAVY = ("httpx", "asyncio", "feedparser", "weasyprint", "jinja2", "babel", "watchfiles",
+         "briefing.ingest.run", "briefing.analyse.settings", "briefing.analyse.llm",
+         "briefing.config", "briefing.store")
+
+PROBE = """
+import json, sys
+from briefing.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.__stderr__)
+"""
+
+
+def _modules_after(args: list[str], cwd: Path) -> set[str]:
+    run = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True,
+                         cwd=cwd, timeout=120)
+    return set(json.loads(run.stderr.strip().splitlines()[-1]))
+
+
+def _loaded(modules: set[str], prefixes: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in prefixes))
+
+
+def test_help_imports_no_command_module(tmp_path: Path) -> None:
+    modules = _modules_after(["--help"], tmp_path)
+    assert _loaded(modules, HEAVY) == []
+    assert not [m for m in modules if m.startswith("briefing.cli.") and m != "briefing.cli"]
+    assert "pydantic" not in modules
+
+
+def test_check_imports_neither_the_ingest_engine_nor_other_settings(tmp_path: Path) -> None:
+    post = tmp_path / "2026-02-05.md"
+    from briefing.model import Briefing
+    from briefing.render.markdown import render_markdown
+
+    post.write_text(render_markdown(Briefing.from_json(SAMPLE.read_text(encoding="utf-8"))),
+                    encoding="utf-8")
+    (tmp_path / "feeds.yaml").write_text("site:\n  min_items: 1\n", encoding="utf-8")
+    modules = _modules_after(["check", str(post)], tmp_path)
+    assert "briefing.publish.gate" in modules  # the command did run
+    assert _loaded(modules, HEAVY) == []
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_the_listing_says_what_each_command_says_of_itself(name: str) -> None:
+    command = cli.get_command(click.Context(cli), name)
+    assert command is not None and command.help
+    first = " ".join(command.help.split("\n\n")[0].split())
+    assert SUMMARIES[name] == first
+
+
+def test_check_reports_a_bad_site_block_with_its_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from briefing.errors import ConfigError
+
+    config = tmp_path / "feeds.yaml"
+    config.write_text("settings: {}\nsite:\n  min_itemz: 3\n", encoding="utf-8")
+    post = tmp_path / "x.md"
+    post.write_text("# x\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--config", str(config), str(post)])
+    assert isinstance(result.exception, ConfigError)
+    assert f"{config}:3: site.min_itemz: unknown key; did you mean 'min_items'?" in str(
+        result.exception
+    )
