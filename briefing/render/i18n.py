@@ -13,8 +13,6 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 import yaml
-from babel.dates import format_date as babel_format_date
-from babel.dates import format_datetime as babel_format_datetime
 
 from briefing.knowledge import stance_vocabulary
 from briefing.model import Impact, Lang
@@ -103,17 +101,23 @@ def format_time(moment: dt.datetime, edition: str, timezone: str) -> str:
     """An item's time in the briefing's zone: 2026-02-04 23:47 / Feb 4, 2026, 23:47."""
     local = moment.astimezone(ZoneInfo(timezone))
     if edition == "en":
-        return babel_format_datetime(local, "MMM d, y, HH:mm", tzinfo=ZoneInfo(timezone), locale="en")
+        from babel.dates import format_datetime  # Babel loads only for English dates
+
+        return format_datetime(local, "MMM d, y, HH:mm", tzinfo=ZoneInfo(timezone), locale="en")
     return local.strftime("%Y-%m-%d %H:%M")
 
 
 def format_day(day: dt.date, edition: str) -> str:
     """A day without a clock time, as an item's time: 2025-12-09 / Dec 9, 2025."""
     if edition == "en":
-        return babel_format_date(day, "MMM d, y", locale="en")
+        from babel.dates import format_date
+
+        return format_date(day, "MMM d, y", locale="en")
     return day.isoformat()
 
 
 def format_long_date(day: dt.date, edition: str) -> str:
     """A briefing date for titles: 2026年2月5日 / February 5, 2026."""
-    return babel_format_date(day, "long", locale=_BABEL_LOCALE[edition])
+    from babel.dates import format_date
+
+    return format_date(day, "long", locale=_BABEL_LOCALE[edition])
