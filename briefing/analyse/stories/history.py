@@ -134,9 +134,12 @@ def _same(links: frozenset[str], sig: Signature, title_grams: list[set[str]],
     if best_title >= SAME_TITLE:
         return True
     named = len(sig.actors & other.actors) + len(sig.places & other.places)
-    if named < 2 and not (sig.actors & other.actors and sig.figures & other.figures):
+    if named >= 2 and best_title >= 0.25:
+        return True
+    # One name or none in common: the event's own evidence must say so (figures, action).
+    if named == 0 and not sig.figures & other.figures:
         return False
-    return best_title >= 0.25 or similarity(sig, other, {}) >= SAME_EVENT
+    return similarity(sig, other, {}) >= SAME_EVENT
 
 
 def _new_facts(story: Story, prior: PublishedStory) -> bool:

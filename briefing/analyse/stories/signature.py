@@ -247,14 +247,15 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
     figures = a.figures & b.figures
     amounts = (a.amounts & b.amounts) - figures  # round figures: 12%, 25 basis points
     same_action = bool(a.actions & b.actions)
-    strength = (len(actors) + 0.5 * len(places) + 0.5 * len(figures) + 0.5 * same_action
-                + 0.5 * bool(assets) + 0.25 * min(len(amounts), 2))
+    titled = places & a.headline & b.headline  # a place both titles name: where it happened
+    strength = (len(actors) + 0.5 * len(places) + 0.5 * len(titled) + 0.5 * len(figures)
+                + 0.5 * same_action + 0.5 * bool(assets) + 0.25 * min(len(amounts), 2))
     cross = 0.0
     if a.script != b.script and strength < 2:
         cross = _overlap(a.terms, b.terms)  # the dictionary, only where names do not decide
         strength += cross
     evidence = (strength >= 2 or len(figures) >= 2 or title >= 0.5
-                or (title >= 0.3 and bool(figures or actors)))
+                or (title >= 0.3 and bool(figures or actors or same_action)))
     if not evidence:
         return 0.0
     if contradicts(a, b, title):
