@@ -65,6 +65,9 @@ class SafeWriter:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.written: set[str] = set()
+        # folders already checked (and made) this build: a 365-day site writes thousands of
+        # files into a few hundred folders, so each folder is resolved and made once
+        self._folders: set[Path] = set()
 
     def path(self, rel: str) -> Path:
         """The absolute path of `rel` ("en/2026-02-05/index.html") after checking it."""
@@ -72,6 +75,8 @@ class SafeWriter:
             raise PublishError(f"refusing to write: {rel!r}: path must be relative to the site")
         parts = [check_segment(p) for p in rel.split("/")]
         target = self.root.joinpath(*parts)
+        if target.parent in self._folders:
+            return target
         # Belt and braces: a symlink planted inside the staging folder must not lead out.
         if not target.parent.resolve().is_relative_to(self.root) and target.parent.exists():
             raise PublishError(f"refusing to write: {rel!r} would break out of output directory")
@@ -82,7 +87,10 @@ class SafeWriter:
         if rel in self.written:
             raise PublishError(f"refusing to write the same file twice in one build: {rel}")
         self.written.add(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent.resolve().is_relative_to(self.root):
+                self._folders.add(target.parent)
         return target
 
     def write_bytes(self, rel: str, data: bytes) -> Path:
