@@ -98,3 +98,30 @@ def test_the_cli_refuses_a_bombed_config_with_one_line(tmp_path: Path) -> None:
     assert run.returncode == 1
     assert run.stderr.startswith(f"error: config file refused: {path}")
     assert "Traceback" not in run.stderr and run.stderr.count("\n") == 1
+
+
+# Front matter is read from posts and local articles, which anyone may have written.
+BOMBED_POST = "---\n" + BILLION_LAUGHS + "title: *i\n---\n# 标题\n\n正文。\n"
+
+
+def test_a_bombed_front_matter_in_a_local_article_is_a_parse_error(tmp_path: Path) -> None:
+    from zoneinfo import ZoneInfo
+
+    from briefing.errors import ParseError
+    from briefing.ingest.local import read_file
+
+    article = tmp_path / "a.md"
+    article.write_text(BOMBED_POST, encoding="utf-8")
+    with pytest.raises(ParseError, match="too many nodes once aliases"):
+        read_file(article, "a.md", ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_bombed_front_matter_in_a_post_is_refused_by_import_and_check() -> None:
+    from briefing.errors import ImportFormatError
+    from briefing.publish.gate import check_markdown
+    from briefing.render.markdown_import import import_markdown
+
+    with pytest.raises(ImportFormatError, match="too many nodes once aliases"):
+        import_markdown(BOMBED_POST)
+    problems = check_markdown(BOMBED_POST, name="post.md")
+    assert any("too many nodes once aliases" in p.message for p in problems), problems

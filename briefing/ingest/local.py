@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from briefing import safe_yaml
 from briefing.errors import ParseError
 from briefing.ingest.dates import parse_date
 from briefing.ingest.encoding import decode_bytes, string_dump
@@ -113,7 +114,7 @@ def _read_markdown(text: str, key: str, zone: ZoneInfo) -> RawEntry:
     match = _FRONT_MATTER.match(text.lstrip("\ufeff"))
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1))
+            loaded = safe_yaml.load(match.group(1))[0]  # bounded: feed content
         except yaml.YAMLError as exc:
             raise ParseError(f"front matter is not valid YAML: {exc}") from exc
         meta = loaded if isinstance(loaded, dict) else {}

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from briefing import safe_yaml
 from briefing.errors import ImportFormatError
 from briefing.knowledge import asset_names, default_taxonomy, stance_vocabulary
 from briefing.model import Briefing, Impact, Item, Section, Text
@@ -151,7 +152,7 @@ def _parse_front_matter(front: str | None) -> dict[str, Any]:
     if front is None:
         return {}
     try:
-        data = yaml.safe_load(front[4:-4])
+        data = safe_yaml.load(front[4:-4])[0]  # bounded: a post may come from anywhere
     except yaml.YAMLError as exc:
         raise ImportFormatError(f"front matter is not valid YAML: {exc}") from exc
     if data is None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import yaml
 
+from briefing import safe_yaml
 from briefing.errors import BriefingError
 from briefing.publish.gate import text as rules
 from briefing.publish.gate.places import Places
@@ -92,7 +93,7 @@ def _front_matter(text: str, name: str) -> list[Problem]:
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
             try:
-                data = yaml.safe_load("\n".join(lines[1:i])) or {}
+                data = safe_yaml.load("\n".join(lines[1:i]))[0] or {}  # bounded
             except yaml.YAMLError as exc:
                 reason = str(exc).splitlines()[0]
                 return [Problem(f"{name}:1", "front-matter", f"front matter is not valid YAML: {reason}")]
