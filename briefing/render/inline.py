@@ -20,12 +20,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:  # markdown-it loads when text needs parsing, not with the module
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 SAFE_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 
@@ -80,6 +82,8 @@ def _render_link_open(
 
 @functools.cache
 def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("js-default", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _validate_link  # type: ignore[method-assign]
     md.add_render_rule("image", _render_image)

@@ -27,13 +27,14 @@ import functools
 import re
 import weakref
 from collections.abc import Sequence
-from typing import Any, TypeVar
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from briefing.model import Briefing, Impact, Item, Section, Source, Text
 from briefing.render.inline import safe_href, strip_controls
+
+if TYPE_CHECKING:  # markdown-it loads when text needs parsing, not with the module
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 _M = TypeVar("_M", Briefing, Section, Item, Impact, Source)
 
@@ -56,6 +57,8 @@ def strip_bidi(text: str) -> str:
 @functools.cache
 def _reader() -> MarkdownIt:
     """A parser that sees what a permissive consumer (Hugo's goldmark, Hexo) would see."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": True, "linkify": False})
     md.enable("strikethrough")
     md.validateLink = lambda url: True  # type: ignore[method-assign]
