@@ -317,6 +317,15 @@ def _downloads(formats: Sequence[str], prefix: str) -> list[dict[str, str]]:
     ]
 
 
+def _search_bundles(edition: str, days: Sequence[DayInfo]) -> dict[str, Any]:
+    """The search page's Pagefind bundles, relative to it: the newest month is the primary
+    (its UI script is loaded), the other months are merged into it (`mergeIndex`)."""
+    from briefing.publish import search
+
+    paths = [f"../{search.bundle(edition, m)}/" for m in search.months(d.date for d in days)]
+    return {"bundle": paths[0], "merge": [{"bundlePath": p} for p in paths[1:]]}
+
+
 def lang_index_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo]) -> str:
     """out/{lang}/index.html: the latest briefing on top, then the archive by month."""
     urls = Urls(settings)
@@ -374,7 +383,7 @@ def lang_index_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo
         "site_name": site_name,
         "labels": words,
         "bar": site_bar(settings, edition, "", current="archive"),
-        "search": {"bundle": "../pagefind/"} if settings.search and latest else None,
+        "search": _search_bundles(edition, ordered) if settings.search and latest else None,
         "latest": latest,
         "months": months,
     }

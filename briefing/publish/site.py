@@ -46,6 +46,7 @@ _FINGERPRINT_GLOBS = (
     "briefing/render/*.py",
     "briefing/publish/pages.py",
     "briefing/publish/site.py",
+    "briefing/publish/search.py",
     "briefing/data/labels.yaml",  # the data files rendering reads (not the analysis cues)
     "briefing/data/stances.yaml",
     "briefing/data/sections.yaml",
@@ -258,16 +259,23 @@ def build_site(
         _write_site_files(writer, staging, options, days, written_pages, times)
         _verify(staging, written_pages)
         timings["site"] = time.perf_counter() - started - timings["read"] - timings["days"]
+        search_keys: dict[str, str] = {}
         if options.site.search and days:
-            from briefing.publish.search import build_index
+            from briefing.publish import search
 
-            build_index(staging, options.site.languages)
-            writer.adopt("pagefind")
+            search_keys = search.bundle_keys(
+                options.site.languages, {d: keys[d] for d in days}, search.pagefind_binary()
+            )
+            for rel in search.build_index(
+                staging, search_keys, live=live, previous=previous.get("search"), link=writer.link_from
+            ):
+                writer.adopt(rel)
         timings["search"] = time.perf_counter() - started - sum(timings.values())
         manifest = {
             "version": MANIFEST_VERSION,
             "key": site_key,
             "fingerprint": fingerprint,
+            "search": search_keys,
             "days": {
                 d.isoformat(): {
                     "key": keys[d], "info": days[d].to_dict(), "gate": gated.get(d, ""), **times[d].to_dict()
