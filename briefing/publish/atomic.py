@@ -110,6 +110,25 @@ class SafeWriter:
             shutil.copyfile(source, target)
         return target
 
+    def link_tree(self, source: Path, rel_dir: str) -> None:
+        """Reuse a folder another tool wrote into the previous release (a Pagefind bundle):
+        every file under `source` is hard-linked (else copied) under `rel_dir`. Its names are
+        the tool's, not ours, so only `rel_dir` is held to the `[a-z0-9-]` rule."""
+        base = self.path(rel_dir)
+        for path in sorted(source.rglob("*")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            target = base / path.relative_to(source)
+            rel = target.relative_to(self.root).as_posix()
+            if rel in self.written:
+                raise PublishError(f"refusing to write the same file twice in one build: {rel}")
+            self.written.add(rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
+
     def adopt(self, rel_dir: str) -> None:
         """Record files another writer (e.g. `render.html.write_assets`) put under `rel_dir`."""
         base = self.path(rel_dir)

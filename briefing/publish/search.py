@@ -93,7 +93,7 @@ def build_index(
     workers: int | None = None,
 ) -> list[str]:
     """Write every bundle of `keys` under `site`: linked from `live` when its key matches
-    `previous` (via `link(source, rel)`), else indexed by Pagefind. Returns the bundles
+    `previous` (via `link(source_dir, rel_dir)`), else indexed by Pagefind. Returns the bundles
     indexed this time."""
     binary = pagefind_binary()
     todo: list[str] = []
@@ -103,9 +103,7 @@ def build_index(
             previous is not None and previous.get(rel) == key and source is not None and link is not None
             and (source / "pagefind-entry.json").is_file()
         ):
-            for path in sorted(source.rglob("*")):
-                if path.is_file():
-                    link(path, f"{rel}/{path.relative_to(source).as_posix()}")
+            link(source, rel)
         else:
             todo.append(rel)
     count = max(1, min(workers or os.cpu_count() or 1, len(todo)))

@@ -267,7 +267,7 @@ def build_site(
                 options.site.languages, {d: keys[d] for d in days}, search.pagefind_binary()
             )
             for rel in search.build_index(
-                staging, search_keys, live=live, previous=previous.get("search"), link=writer.link_from
+                staging, search_keys, live=live, previous=previous.get("search"), link=writer.link_tree
             ):
                 writer.adopt(rel)
         timings["search"] = time.perf_counter() - started - sum(timings.values())

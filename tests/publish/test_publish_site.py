@@ -227,3 +227,23 @@ def test_gate_rechecks_only_what_changed(make_site, monkeypatch) -> None:
     save(config.store_path, [sample_briefing(dt.date(2026, 2, 4), title_suffix="（更新）")])
     report = build(config, workers=1)
     assert calls == [dt.date(2026, 2, 4)] and dt.date(2026, 2, 4) in report.rendered
+
+
+def test_search_is_indexed_per_month_and_unchanged_months_are_reused(make_site) -> None:
+    config, out = make_site([dt.date(2026, 1, 5), *days_back(2)])
+    first = build(config)
+    for lang in ("zh", "en"):
+        for month in ("2026-01", "2026-02"):
+            assert (out / "pagefind" / lang / month / "pagefind-entry.json").is_file()
+    index = (out / "en" / "index.html").read_text(encoding="utf-8")
+    assert 'data-pagefind-bundle="../pagefind/en/2026-02/"' in index
+    assert '"bundlePath": "../pagefind/en/2026-01/"' in index
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 4), title_suffix="（更新）")])
+    build(config)
+
+    def inode(release: Path, rel: str) -> int:
+        return (release / "pagefind" / rel / "pagefind-entry.json").stat().st_ino
+
+    for lang in ("zh", "en"):  # January is linked from the last release, February indexed again
+        assert inode(out, f"{lang}/2026-01") == inode(first.release, f"{lang}/2026-01")
+        assert inode(out, f"{lang}/2026-02") != inode(first.release, f"{lang}/2026-02")
