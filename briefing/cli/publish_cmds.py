@@ -48,7 +48,7 @@ def site(ctx: click.Context, out: Path | None, hugo_dir: Path | None, no_pdf: bo
     builds never share the releases folder. Exit codes: 0 ok, 1 failed, 75 locked.
     """
     from briefing.errors import LockHeldError
-    from briefing.publish.nightly import ExitCode, NightlyPaths, nightly_lock
+    from briefing.publish.lock import ExitCode, NightlyPaths, nightly_lock
     from briefing.publish.site import options_from_config
 
     warn_placeholder_base_url(config)

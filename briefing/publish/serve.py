@@ -71,7 +71,7 @@ LOCK_WAIT = 600.0
 
 def rebuild(config: Any, out: Path, pdf: bool, lock_wait: float = LOCK_WAIT) -> str:
     """One build of the preview, under the nightly lock; the message to show."""
-    from briefing.publish.nightly import NightlyPaths, nightly_lock
+    from briefing.publish.lock import NightlyPaths, nightly_lock
     from briefing.store import Store
 
     formats = None if pdf else [f for f in config.site.formats if f != "pdf"]
