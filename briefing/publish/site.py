@@ -283,7 +283,8 @@ def build_site(
                 for d in sorted(days)
             },
         }
-        manifest_json = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        # compact: json.dumps with an indent runs in pure Python (~1 s for 365 days)
+        manifest_json = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
         report.release = releases.commit(staging, site_key[:16], manifest_json)
     except BaseException:
         releases.discard(staging)
