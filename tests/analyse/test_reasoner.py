@@ -236,3 +236,23 @@ def test_a_figure_against_the_forecast_outranks_a_raw_figure_elsewhere() -> None
               ("ADP", "ADP said employers added 22,000 jobs.", "en"))
     found = {i.target_key: i for i in find_impacts(read_story(s, lexicon()), lexicon(), stance_vocabulary())}
     assert found["rates"].stance == "dovish"
+
+
+@pytest.mark.parametrize("text", [
+    "The two semifinal wins set up a seventh gold-medal showdown between the rivals later this week.",
+    "The skier took gold in the big air final on Monday night.",
+])
+def test_a_gold_medal_is_not_gold(text: str) -> None:
+    assert "gold" not in tags(text, lang="en")
+
+
+@pytest.mark.parametrize(("text", "watched"), [
+    ("The envoys will meet again on March 3 in Geneva to finish the text.", True),
+    ("The minister said on Monday that the country will keep its troops in the region.", False),
+    ("The government will not bring the group home, the prime minister said Tuesday.", False),
+])
+def test_what_to_watch_needs_a_coming_date(text: str, watched: bool) -> None:
+    s = story(text, "Envoys and ministers", "en")
+    analysis = read_story(s, lexicon(), event_book())
+    lines = [i.text.en for i in interpret(s, analysis, [], event_book())]
+    assert any(line.startswith("What to watch") for line in lines) is watched, lines

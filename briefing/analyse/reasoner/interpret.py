@@ -188,15 +188,31 @@ def _context(story: Story) -> Insight:
     return Insight(Text(zh=zh, en=en), "story")
 
 
+_PAST_DATE = re.compile(r"\b(?:said|says|told|announced|reported)\s+(?:on\s+)?$", re.I)
+
+
+def _coming_date(sentence: str, cue: re.Pattern[str], date: re.Pattern[str]) -> bool:
+    """A date named after the forward-looking words, not the day something was said or done.
+
+    `Germany moved on Monday to say it will…` and `…will not repatriate them, Albanese said
+    Tuesday` name a past day; `talks will resume on February 26` names a coming one.
+    """
+    forward = cue.search(sentence)
+    if forward is None:
+        return False
+    return any(not _PAST_DATE.search(sentence[max(0, m.start() - 16): m.start()])
+               for m in date.finditer(sentence, forward.start()))
+
+
 def _watch(analysis: Analysis, story: Story) -> Insight | None:
     for order, reading in analysis.readings:
         sentence = reading.sentence
         if reading.zh:
-            if _ZH_WATCH.search(sentence) and _ZH_DATE.search(sentence):
+            if _coming_date(sentence, _ZH_WATCH, _ZH_DATE):
                 text = Text(zh=f"后续关注：{balanced(trim(sentence, 80).rstrip('。'))}")
             else:
                 continue
-        elif _EN_WATCH.search(sentence) and _EN_DATE.search(sentence):
+        elif _coming_date(sentence, _EN_WATCH, _EN_DATE):
             text = Text(en=f"What to watch: {balanced(trim(sentence, 220).rstrip('.'))}")
         else:
             continue
