@@ -14,6 +14,7 @@ of those keys, so thirty days of history cost about as much as one.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from briefing.analyse.stories.signature import (
     describe,
     similarity,
 )
-from briefing.analyse.text import char_ngrams, jaccard, numbers
+from briefing.analyse.text import char_ngrams, has_cjk, jaccard, numbers
 from briefing.model import Briefing, Item
 
 SAME_TITLE = 0.5  # title bigram Jaccard that alone says "the same story"
@@ -99,21 +100,31 @@ class HistoryIndex:
                 index.grams[gram].append(n)
         return index
 
-    def candidates(self, links: frozenset[str], sig: Signature, grams: set[str]) -> list[int]:
-        """Items sharing an article, or a rare actor or figure, or enough title bigrams."""
+    def candidates(self, links: frozenset[str], sig: Signature, grams: set[str],
+                   shortest: int = 0) -> list[int]:
+        """Items sharing an article, or a rare actor or figure, or enough title bigrams.
+
+        `shortest`: the bigram count of the story's shortest title. A title match needs a
+        Jaccard of 0.25, so at least a quarter of that many bigrams must be shared.
+        """
         found: set[int] = set()
         for link in links:
             found.update(self.exact.get(link, ()))
+        # A precise figure alone, or two actors, make a plausible match (one actor does not:
+        # a company is in the news every day).
+        shared: Counter[int] = Counter()
         for key in (*(f"a:{k}" for k in sig.actors), *(f"n:{f}" for f in sig.figures)):
             hits = self.keys.get(key, ())
             if len(hits) <= KEY_CAP:
-                found.update(hits)
+                shared.update(dict.fromkeys(hits, 2 if key.startswith("n:") else 1))
+        found.update(n for n, c in shared.items() if c >= 2)
         counts: Counter[int] = Counter()
         for gram in grams:
             hits = self.grams.get(gram, ())
             if len(hits) <= KEY_CAP:
                 counts.update(hits)
-        found.update(n for n, c in counts.items() if c >= CANDIDATE_GRAMS)
+        need = max(CANDIDATE_GRAMS, math.ceil(0.25 * shortest))
+        found.update(n for n, c in counts.items() if c >= need)
         return sorted(found)
 
 
@@ -123,12 +134,14 @@ def _links(story: Story) -> frozenset[str]:
                      + [u for a in story.articles if (u := canonical_url(a.url))])
 
 
-def _same(links: frozenset[str], sig: Signature, title_grams: list[set[str]],
+def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, set[str]]],
           prior: PublishedStory) -> bool:
     if not links.isdisjoint(prior.article_ids) or not links.isdisjoint(prior.urls):
         return True
     other = prior.signature
-    best_title = max((jaccard(g, set(t)) for g in title_grams for t in prior.titles if t), default=0.0)
+    # Each title against the item's title in its own language (0 zh, 1 en).
+    best_title = max((jaccard(g, prior.titles[lang]) for lang, g in title_grams if prior.titles[lang]),
+                     default=0.0)
     if contradicts(sig, other, best_title):
         return False  # other parties, places or figures: another event, however alike
     if best_title >= SAME_TITLE:
@@ -158,10 +171,12 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
     out = []
     for story in stories:
         sig = story.signature if story.signature is not None else story_signature(story, lex)
-        title_grams = [char_ngrams(a.title_norm, 2) for a in story.articles[:4]]
-        grams = set().union(*title_grams)
+        title_grams = [(0 if has_cjk(a.title_norm) else 1, char_ngrams(a.title_norm, 2))
+                       for a in story.articles[:4]]
+        grams = set().union(*(g for _, g in title_grams))
         links = _links(story)
-        prior = next((published[n] for n in index.candidates(links, sig, grams)
+        shortest = min((len(g) for _, g in title_grams), default=0)
+        prior = next((published[n] for n in index.candidates(links, sig, grams, shortest)
                       if _same(links, sig, title_grams, published[n])), None)
         if prior is None:
             out.append(story)
