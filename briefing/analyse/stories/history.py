@@ -94,7 +94,8 @@ class HistoryIndex:
             for key in (*prior.article_ids, *prior.urls):
                 index.exact[key].append(n)
             sig = prior.signature
-            for key in (*(f"a:{k}" for k in sig.actors), *(f"n:{f}" for f in sig.figures)):
+            for key in (*(f"a:{k}" for k in sig.actors), *(f"n:{f}" for f in sig.figures),
+                        *(f"p:{k}" for k in sig.headline & sig.places)):
                 index.keys[key].append(n)
             for gram in prior.titles[0] | prior.titles[1]:
                 index.grams[gram].append(n)
@@ -110,10 +111,11 @@ class HistoryIndex:
         found: set[int] = set()
         for link in links:
             found.update(self.exact.get(link, ()))
-        # A precise figure alone, or two actors, make a plausible match (one actor does not:
-        # a company is in the news every day).
+        # A precise figure alone, or two actors or places of a title, make a plausible
+        # match (one actor does not: a company is in the news every day).
         shared: Counter[int] = Counter()
-        for key in (*(f"a:{k}" for k in sig.actors), *(f"n:{f}" for f in sig.figures)):
+        for key in (*(f"a:{k}" for k in sig.actors), *(f"n:{f}" for f in sig.figures),
+                    *(f"p:{k}" for k in sig.headline & sig.places)):
             hits = self.keys.get(key, ())
             if len(hits) <= KEY_CAP:
                 shared.update(dict.fromkeys(hits, 2 if key.startswith("n:") else 1))
