@@ -191,10 +191,14 @@ def build_site(
 
     # -- read
     texts: dict[dt.date, str] = {}
-    for day in store.briefing_dates():
-        text = store.load_briefing(day)
-        if text is not None:
-            texts[day] = text
+    read_all = getattr(store, "briefing_texts", None)  # one query instead of one per day
+    if read_all is not None:
+        texts = read_all()
+    else:
+        for day in store.briefing_dates():
+            text = store.load_briefing(day)
+            if text is not None:
+                texts[day] = text
     ordered = sorted(texts)
     neighbours = {
         day: (ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None)

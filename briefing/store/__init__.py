@@ -278,6 +278,12 @@ class Store:
         return from_ts(str(row[0])) if row else None
 
     @_guarded
+    def briefing_texts(self) -> dict[dt.date, str]:
+        """Every stored briefing's JSON by date, in one query (the site reads them all)."""
+        rows = self.db.execute("SELECT date, json FROM briefings ORDER BY date").fetchall()
+        return {dt.date.fromisoformat(r[0]): str(r[1]) for r in rows}
+
+    @_guarded
     def briefing_dates(self) -> list[dt.date]:
         rows = self.db.execute("SELECT date FROM briefings ORDER BY date").fetchall()
         return [dt.date.fromisoformat(r[0]) for r in rows]

@@ -75,6 +75,7 @@ def test_success_is_one_line_and_writes_manifest_log_store_site(config) -> None:
     assert "nightly 2026-02-05: started" in out.with_name("out.log").read_text(encoding="utf-8")
     with Store.open(config.store_path) as store:
         assert store.briefing_dates() == [DAY]
+        assert store.briefing_texts() == {DAY: store.load_briefing(DAY)}
         assert store.runs("nightly")[0].status == "ok"
     assert (out / "en" / "2026-02-05" / "index.html").is_file()
 
