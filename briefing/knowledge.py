@@ -16,11 +16,13 @@ from briefing.errors import ConfigError
 from briefing.model import Horizon, Section, Stance, Text
 
 
-class _Entry(BaseModel):
+class Entry(BaseModel):
+    """A record of a knowledge file: frozen, and an unknown key is an error (a typo shows)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class StanceWord(_Entry):
+class StanceWord(Entry):
     """One wording of a stance, in both languages."""
 
     zh: str
@@ -29,7 +31,7 @@ class StanceWord(_Entry):
     horizon: Horizon | None = None
 
 
-class StanceVocabulary(_Entry):
+class StanceVocabulary(Entry):
     stances: tuple[StanceWord, ...]
     defaults: dict[Stance, dict[str, str]]
 
@@ -66,7 +68,7 @@ class StanceVocabulary(_Entry):
         return word.en if lang == "en" else word.zh
 
 
-class SectionSpec(_Entry):
+class SectionSpec(Entry):
     key: str
     zh: str
     en: str
@@ -76,7 +78,7 @@ class SectionSpec(_Entry):
         return Section(key=self.key, title=Text(zh=self.zh, en=self.en), brief=self.brief)
 
 
-class Taxonomy(_Entry):
+class Taxonomy(Entry):
     sections: tuple[SectionSpec, ...]
 
     def by_key(self, key: str) -> SectionSpec | None:
@@ -117,7 +119,7 @@ def default_taxonomy() -> Taxonomy:
     return taxonomy
 
 
-class AssetName(_Entry):
+class AssetName(Entry):
     """An impact target as the knowledge file names it."""
 
     key: str

@@ -13,19 +13,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from briefing.knowledge import load_knowledge
+from briefing.knowledge import Entry, load_knowledge
 from briefing.model import Stance
 
 _WORD = "A-Za-z0-9"
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Entity(_Entry):
+class Entity(Entry):
     key: str
     zh: str
     en: str
@@ -36,7 +32,7 @@ class Entity(_Entry):
     short: str | None = None  # one-character form used in runs: 中美, 俄美乌, 习特
 
 
-class Asset(_Entry):
+class Asset(Entry):
     key: str
     zh: str
     en: str
@@ -45,24 +41,24 @@ class Asset(_Entry):
     exact: tuple[str, ...] = ()
 
 
-class CueGroup(_Entry):
+class CueGroup(Entry):
     move: Literal["up", "down", "ease", "tighten", "swing"]
     strength: Literal["strong", "mild"]
     zh: tuple[str, ...] = ()
     en: tuple[str, ...] = ()
 
 
-class Bilingual(_Entry):
+class Bilingual(Entry):
     zh: tuple[str, ...] = ()
     en: tuple[str, ...] = ()
 
 
-class Wording(_Entry):
+class Wording(Entry):
     zh: str
     en: str
 
 
-class StanceCues(_Entry):
+class StanceCues(Entry):
     cues: tuple[CueGroup, ...]
     ignore: Bilingual = Field(default_factory=Bilingual)
     negations: Bilingual = Field(default_factory=Bilingual)
@@ -71,15 +67,15 @@ class StanceCues(_Entry):
     wording: dict[str, dict[Stance, Wording]] = Field(default_factory=dict)
 
 
-class SectionCues(_Entry):
+class SectionCues(Entry):
     sections: dict[str, Bilingual]
 
 
-class _EntitiesFile(_Entry):
+class _EntitiesFile(Entry):
     entities: tuple[Entity, ...]
 
 
-class _AssetsFile(_Entry):
+class _AssetsFile(Entry):
     assets: tuple[Asset, ...]
     not_assets: Bilingual = Field(default_factory=Bilingual)
 

@@ -16,27 +16,23 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
 from briefing.analyse.lexicon import Bilingual, TermMatcher, lexicon
 from briefing.errors import ConfigError
-from briefing.knowledge import load_knowledge
+from briefing.knowledge import Entry, load_knowledge
 from briefing.model import Horizon, Stance
 
 Direction = Literal["up", "down"]
 SECTOR = "@sector"
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Wording(_Entry):
+class Wording(Entry):
     zh: str
     en: str
 
 
-class ImpactRule(_Entry):
+class ImpactRule(Entry):
     """One asset an outcome moves, which way, and why (in both languages)."""
 
     asset: str
@@ -47,13 +43,13 @@ class ImpactRule(_Entry):
     en: str
 
 
-class Outcome(_Entry):
+class Outcome(Entry):
     triggers: Bilingual = Field(default_factory=Bilingual)
     insight: Wording
     impacts: tuple[ImpactRule, ...]
 
 
-class Event(_Entry):
+class Event(Entry):
     id: str
     group: str
     name: Wording
@@ -79,7 +75,7 @@ class Event(_Entry):
         return self
 
 
-class DirectionWords(_Entry):
+class DirectionWords(Entry):
     direction: Direction
     rank: int
     zh: tuple[str, ...] = ()
@@ -87,7 +83,7 @@ class DirectionWords(_Entry):
     patterns: tuple[str, ...] = ()
 
 
-class Reactions(_Entry):
+class Reactions(Entry):
     """Templates for the market's reported moves: {up}, {down}, {both} are asset names."""
 
     up: Wording
@@ -96,7 +92,7 @@ class Reactions(_Entry):
     both: Wording
 
 
-class _EventsFile(_Entry):
+class _EventsFile(Entry):
     directions: tuple[DirectionWords, ...]
     reactions: Reactions
     sectors: dict[str, Bilingual]

@@ -23,30 +23,24 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
-
 from briefing.analyse.lexicon import Lexicon, TermMatcher
 from briefing.analyse.stories.dictionary import chinese_terms, english_terms
 from briefing.analyse.text import char_ngrams, has_cjk, is_specific, jaccard, numbers
 from briefing.article import Article
-from briefing.knowledge import load_knowledge
+from briefing.knowledge import Entry, load_knowledge
 
 LEAD_CHARS = 400  # entities and figures are read from the title and the opening
 _ACTOR_KINDS = ("person", "org", "company")
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Action(_Entry):
+class Action(Entry):
     key: str
     family: str
     zh: tuple[str, ...] = ()
     en: tuple[str, ...] = ()
 
 
-class _ActionsFile(_Entry):
+class _ActionsFile(Entry):
     actions: tuple[Action, ...]
 
 
