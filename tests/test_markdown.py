@@ -188,3 +188,16 @@ def test_empty_blocks_are_omitted_and_footer_is_configurable() -> None:
 def test_traditional_edition_is_converted() -> None:
     text = render_markdown(_briefing(), "zh-Hant")
     assert "核心要點" in text and "對股市" in text
+
+
+def test_a_day_told_only_in_english_reads_in_chinese_with_its_stories_listed_at_the_end() -> None:
+    english = Item(id="e", title=Text(en="Iran meets the nuclear watchdog"),
+                   key_points=[Text(en="Talks resume in Geneva on Tuesday")])
+    day = Briefing(date=dt.date(2026, 2, 17), title=Text(zh="今日外文要闻 1 则：伊朗", en="Iran meets"),
+                   summary=[Text(en="Iran meets the nuclear watchdog")],
+                   sections=[Section(key="world", title=Text(zh="国际", en="World"), items=[english])])
+    zh = render_markdown(day, "zh")
+    assert "[EN]" not in zh and "title: 今日外文要闻 1 则：伊朗\n" in zh
+    assert "## 国际" not in zh and zh.rstrip().endswith("- Iran meets the nuclear watchdog（英文）")
+    assert "Talks resume" not in zh
+    assert "## World" in render_markdown(day, "en")

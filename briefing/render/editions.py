@@ -7,8 +7,10 @@ impact reasons that exist only in the other language are left out of this editio
 story told in one language only stands in full in that edition; in the other it goes,
 by the briefing's `single_language` policy, to a compact list at the end (`list`: title
 as written, source, link, one language tag), stays in place marked (`inline`), or is
-left out (`omit`). An edition with no text at all in its language (an imported zh-only
-post read in English) shows everything inline rather than nothing.
+left out (`omit`). A day whose stories are all in the other language keeps its own
+title (the analyst writes one for it) over the compact list. Only an edition with no text
+at all in its language, not even a title (an imported zh-only post read in English), shows
+everything inline rather than nothing.
 """
 
 from __future__ import annotations
@@ -51,11 +53,13 @@ COMPACT_KEY = "other-language"
 
 def own_language(briefing: Briefing, lang: Lang) -> Briefing:
     """The briefing with every item in `lang` (see the module docstring); unchanged when
-    every item already has text in `lang`, or none has."""
+    every item already has text in `lang`, or nothing in it has."""
     if briefing.single_language == "inline":
         return briefing
     items = briefing.items()
-    if all(getattr(i.title, lang) for i in items) or not any(getattr(i.title, lang) for i in items):
+    if all(getattr(i.title, lang) for i in items):
+        return briefing
+    if not getattr(briefing.title, lang) and not any(getattr(i.title, lang) for i in items):
         return briefing
     sections: list[Section] = []
     elsewhere: list[Item] = []

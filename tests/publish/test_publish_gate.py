@@ -277,7 +277,7 @@ def test_an_english_edition_of_untranslated_items_is_reported_and_blocks_under_s
     verdict = review(b, min_items=5, languages=["zh", "en"])
     (problem,) = verdict.problems
     assert (problem.rule, problem.level, verdict.blocking) == ("edition-language", "warning", [])
-    assert "mostly untranslated" in problem.message
+    assert "no story told in English" in problem.message
     assert [p.rule for p in review(b, min_items=5, strict=True).blocking] == ["edition-language"]
 
 

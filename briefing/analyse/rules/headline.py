@@ -39,13 +39,44 @@ def _in(items: list[Item], lang: str) -> list[Item]:
     return [i for i in items if getattr(i.title, lang)]
 
 
-def day_title(items: list[Item]) -> Text:
-    """The top story's title in each language: the first item that has one (never two glued)."""
+# The title of an edition whose language no story of the day is told in: what the day
+# holds, in the edition's own words, since a title in the other language may not head it.
+_OTHER_ONLY = {"zh": "今日外文要闻：{names}", "en": "Reported in Chinese today: {names}"}
+_OTHER_ONLY_BARE = {"zh": "今日外文要闻", "en": "Reported in Chinese today"}
+
+
+def day_title(items: list[Item], lex: Lexicon | None = None) -> Text:
+    """The top story's title in each language: the first item that has one (never two glued).
+
+    A language no item is told in gets a title that names, in that language, who or
+    where the top stories are about (the first name in each of the first three titles)."""
     if not items:
         return Text(zh="今日无重要资讯", en="No major news today")
     zh, en = _in(items, "zh"), _in(items, "en")
-    return Text(zh=short_title(zh[0].title.zh, True) if zh else "",
-                en=short_title(en[0].title.en, False) if en else "")
+    return Text(
+        zh=short_title(zh[0].title.zh, True) if zh else _other_only(items, "zh", lex),
+        en=short_title(en[0].title.en, False) if en else _other_only(items, "en", lex),
+    )
+
+
+def _other_only(items: list[Item], lang: str, lex: Lexicon | None) -> str:
+    names = _lead_names(items[:3], lex, lang) if lex else []
+    if not names:
+        return _OTHER_ONLY_BARE[lang]
+    return _OTHER_ONLY[lang].format(names=("、" if lang == "zh" else ", ").join(names))
+
+
+def _lead_names(items: list[Item], lex: Lexicon, lang: str) -> list[str]:
+    """The first known name in each item's title (its subject, as titles go), in `lang`."""
+    names: list[str] = []
+    for item in items:
+        title = item.title.zh or item.title.en
+        for key in lex.entity_matcher.keys(title):
+            name = getattr(lex.entities[key], lang)
+            if name and name not in names:
+                names.append(name)
+                break
+    return names
 
 
 def summary(items: list[Item], count: int) -> list[Text]:
@@ -66,6 +97,17 @@ def tags(items: list[Item], settings: AnalysisSettings, lex: Lexicon) -> list[Te
         Text(zh=zh, en=settings.tags_en[n] if n < len(settings.tags_en) else zh)
         for n, zh in enumerate(settings.tags)
     ]
+    seen = {t.zh for t in out}
+    for name in _most_named(items, lex, settings.max_content_tags):
+        if name.zh not in seen:
+            seen.add(name.zh)
+            out.append(name)
+    return out
+
+
+def _most_named(items: list[Item], lex: Lexicon, count: int) -> list[Text]:
+    """The `count` entities (not places) and impact targets the items name most, in both
+    languages; an entity in a title counts twice an impact target."""
     counts: Counter[str] = Counter()
     for item in items:
         text = item.title.zh + " " + item.title.en
@@ -75,18 +117,16 @@ def tags(items: list[Item], settings: AnalysisSettings, lex: Lexicon) -> list[Te
         for impact in item.impacts:
             if impact.target_key:
                 counts[f"a:{impact.target_key}"] += 1
-    seen = {t.zh for t in out}
-    for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: settings.max_content_tags]:
+    out: list[Text] = []
+    for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:count]:
         entry = lex.entities[key[2:]] if key.startswith("e:") else lex.assets[key[2:]]
-        if entry.zh not in seen:
-            seen.add(entry.zh)
-            out.append(Text(zh=entry.zh, en=entry.en))
+        out.append(Text(zh=entry.zh, en=entry.en))
     return out
 
 
 def write_headline(items: list[Item], settings: AnalysisSettings, lex: Lexicon) -> Headline:
     return Headline(
-        title=day_title(items),
+        title=day_title(items, lex),
         summary=tuple(summary(items, settings.summary_items)),
         tags=tuple(tags(items[: settings.summary_items], settings, lex)),
     )

@@ -179,7 +179,14 @@ def _edition_languages(briefing: Briefing, langs: list[str], where: Where) -> li
     for lang in langs:
         view = for_edition(briefing, lang)
         main = [item for s in view.sections if not s.brief and not getattr(s, "compact", False) for item in s.items]
+        listed = [item for s in view.sections if getattr(s, "compact", False) for item in s.items]
         if not main:
+            if listed:
+                name = "Chinese" if lang == "zh" else "English"
+                problems.append(Problem(where(f"edition:{lang}"), "edition-language",
+                                        f"the {lang} edition has no story told in {name}: all "
+                                        f"{len(listed)} are listed as reported in the other language",
+                                        "warning"))
             continue
         mislabelled = fallback = 0
         for item in main:
