@@ -79,6 +79,30 @@ def allocate(
     return out
 
 
+def thin(item: Item) -> bool:
+    """A full item with nothing to say beyond its title: no key point and no impact (its
+    source gave only a headline or a cut-off lead)."""
+    return not item.key_points and not item.impacts
+
+
+def demote_thin(out: list[Section], sections: tuple[SectionSpec, ...]) -> list[Section]:
+    """Thin full items move, as headlines, to the top of the brief section (made when the day
+    has none): a full item is there for its points, and an empty one reads as a fault."""
+    spec = next((s for s in sections if s.brief), None)
+    moved = [i for sec in out if not sec.brief for i in sec.items if thin(i)]
+    if not moved or spec is None:
+        return out
+    kept = [sec.model_copy(update={"items": [i for i in sec.items if not thin(i)]})
+            if not sec.brief else sec for sec in out]
+    kept = [sec for sec in kept if sec.items]
+    briefs = [i.model_copy(update={"insights": [], "insight_basis": []}) for i in moved]
+    brief = next((sec for sec in kept if sec.brief), None)
+    if brief is None:
+        return [*kept, spec.empty_section().model_copy(update={"items": briefs})]
+    return [sec.model_copy(update={"items": briefs + sec.items}) if sec is brief else sec
+            for sec in kept]
+
+
 def _write(analyst: Analyst, fallback: RulesAnalyst, story: Story, brief: bool,
            problems: list[str]) -> Item:
     if analyst is fallback:
@@ -136,7 +160,9 @@ def analyse_day(
         written.update((item.id, item) for item, (_, brief) in zip(section.items, entries, strict=True)
                        if not brief)
         out_sections.append(section)
-    top = [written[s.id] for s in stories if s.id in written]
+    out_sections = demote_thin(out_sections, sections)
+    full = {i.id for sec in out_sections if not sec.brief for i in sec.items}
+    top = [written[s.id] for s in stories if s.id in full]
     try:
         headline = writer.write_headline(top)
     except Exception as exc:  # noqa: BLE001 — same rule as items

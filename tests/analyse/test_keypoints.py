@@ -47,3 +47,13 @@ def test_parallel_text_gives_points_in_the_other_language() -> None:
                                     "0.5 percentage point, releasing about 1 trillion yuan of long-term funds."))
     points = key_points(_story(article), lexicon(), 5)
     assert points[0].zh.startswith("中国人民银行") and points[0].en.startswith("The People's Bank")
+
+
+def test_a_sentence_the_source_cut_short_is_no_point_and_bracketed_datelines_go() -> None:
+    text = ("[Harbour Radio] Mombasa -- The port authority said on Tuesday that container volumes "
+            "rose 12% in January from a year earlier. The authority expects new cranes to lift "
+            "capacity further before the rainy season, which usually slows loading at the…")
+    points = [p.en for p in key_points(_story(make_article("Port volumes rise", text, lang="en")),
+                                       lexicon(), 5)]
+    assert points == ["The port authority said on Tuesday that container volumes rose 12% in "
+                      "January from a year earlier"]

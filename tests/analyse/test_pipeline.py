@@ -202,3 +202,20 @@ def test_tz_env_does_not_change_the_briefing(monkeypatch: pytest.MonkeyPatch) ->
         monkeypatch.undo()
         time.tzset()
     assert os.environ.get("TZ") != "Asia/Tokyo"
+
+
+def test_a_full_item_with_nothing_but_its_title_becomes_a_headline() -> None:
+    from briefing.analyse.pipeline import demote_thin, taxonomy
+    from briefing.model import Impact, Item, Text
+
+    sections = taxonomy(Config.model_validate({}).analysis)
+    full, brief = next(s for s in sections if not s.brief), next(s for s in sections if s.brief)
+    rich = Item(id="a", title=Text(en="Fed holds"), key_points=[Text(en="Rates stay at 3.5%")])
+    tagged = Item(id="b", title=Text(en="Oil jumps"), impacts=[Impact(target=Text(en="Oil"), stance="bullish")])
+    bare = Item(id="c", title=Text(en="Germany backs Lebanon"), insights=[Text(en="Only one source so far")])
+    out = demote_thin([full.empty_section().model_copy(update={"items": [rich, tagged, bare]})], sections)
+    assert [[i.id for i in s.items] for s in out] == [["a", "b"], ["c"]]
+    assert out[1].key == brief.key and out[1].items[0].insights == []
+    already = brief.empty_section().model_copy(update={"items": [Item(id="d", title=Text(en="Other"))]})
+    out = demote_thin([full.empty_section().model_copy(update={"items": [bare]}), already], sections)
+    assert [[i.id for i in s.items] for s in out] == [["c", "d"]]

@@ -55,12 +55,17 @@ _OPINION = re.compile(
     re.I,
 )
 _ATTRIBUTION = re.compile(r"^(?:据[^，,。]{1,20}(?:报道|消息|称|显示)|另据[^，,。]{1,20})[，,]\s*")
-# Datelines: 财联社2月5日讯， / 新华社北京2月4日电 / （中央社记者综合外电报导） / BEIJING, Feb 4 (Reuters) -
+# Datelines: 财联社2月5日讯， / 新华社北京2月4日电 / （中央社记者综合外电报导） / BEIJING, Feb 4 (Reuters) - /
+# [Capital FM] Nairobi -- / WASHINGTON —
 _DATELINE = re.compile(
     r"^(?:[^，,。\s]{0,12}\d{1,2}月\d{1,2}日(?:电|讯|消息)[，,]?"
     r"|[（(][^）)]{2,20}(?:报导|报道|电)[）)]"
-    r"|[A-Z][A-Z/ .]+,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?\([A-Za-z ]+\)\s*[-–—]\s*)"
+    r"|[A-Z][A-Z/ .]+,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?\([A-Za-z ]+\)\s*[-–—]\s*"
+    r"|\[[^\]\n]{2,40}\]\s*(?:[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2}\s+(?:--|[–—])\s+)?"
+    r"|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2},?\s+(?:--|—)\s+)"
 )
+# A sentence the source cut short ("…over Tehran's…") is not whole, wherever it stands.
+_CUT_SHORT = re.compile(r"(?:…|\.\.\.)[”\"’)）]?$")
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,7 @@ def balanced(text: str) -> bool:
 
 
 def _acceptable(text: str, zh: bool) -> bool:
-    if _JUNK.search(text) or not balanced(text):
+    if _JUNK.search(text) or not balanced(text) or _CUT_SHORT.search(text.rstrip()):
         return False
     if zh:
         return 12 <= len(text) <= ZH_LIMIT
