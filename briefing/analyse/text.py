@@ -9,6 +9,7 @@ breaks left by PDF extraction. Everything here is a pure function of its input.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
 
@@ -252,6 +253,14 @@ def is_specific(figure: str) -> bool:
     """A figure precise enough to identify an event (17.3, 345.5, 22000 — not 1.5 or 200)."""
     digits = figure.replace(".", "").strip("0")
     return len(figure) >= 4 or len(digits) >= 3
+
+
+def strip_accents(text: str) -> str:
+    """Latin letters without their marks (Orbán → Orban): one name however it is spelt."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def fold_for_compare(text: str) -> str:

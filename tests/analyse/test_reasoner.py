@@ -114,6 +114,20 @@ def test_a_hedged_move_is_a_lean() -> None:
     assert found["crude_oil"].stance == "lean_bullish"
 
 
+def test_a_supposed_consequence_is_no_market_move() -> None:
+    text = ("Tehran has often warned it may shut the Strait of Hormuz in answer to any strike, "
+            "a step that would cut a fifth of the world's oil supply and send crude prices sharply higher.")
+    assert all(i.rule != "move.up" for i in tags(text, lang="en").values())
+    assert tags("Crude prices rose sharply on Monday after the drill.", lang="en")["crude_oil"].rule == "move.up"
+
+
+def test_new_jobs_in_a_speech_are_no_jobs_report() -> None:
+    text = "New jobs come up and new fields come up, the founder said at the AI summit in Delhi."
+    assert not any((i.rule or "").startswith("us_jobs") for i in tags(text, lang="en").values())
+    found = tags("US employers added 256,000 jobs in January, far above forecasts.", lang="en")
+    assert found["rates"].rule == "us_jobs.up"
+
+
 # -- data read against the prior, the forecast or a record ----------------------------------------
 
 def test_cpi_rising_to_a_nine_month_low_is_inflation_easing() -> None:

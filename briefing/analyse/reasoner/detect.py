@@ -13,7 +13,8 @@ qualifies the next one yields to it (港股稀土概念股 → 稀土). The clau
 whether its cues count: a negation just before a cue cancels it (未再现贬值); a
 counterfactual (按理说…应该暴涨) cancels every cue until a contrast (但实际却下跌); a
 condition (如果/若… , if …) cancels its clause and the next; a hedge (或将, may) keeps
-the direction but weakens it.
+the direction but weakens it, except that a move only supposed ("…which would send crude
+prices sharply higher") is no move the market made.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ _EN_NEGATIONS = frozenset({"not", "no", "never", "didn't", "don't", "doesn't", "
 _ZH_HEDGES = ("或将", "或许", "也许", "可能", "有望", "预计", "料将", "恐将", "将会", "预期", "估计", "或")
 _EN_HEDGES = re.compile(r"\b(?:may|might|could|would|expected to|likely|set to|poised to|forecast to|"
                         r"projected to|predicted to|will|seen|risks?)\b", re.I)
+_SUPPOSED = re.compile(r"\b(?:would|could|might)\b(?!\s+have\b)", re.I)
 _COUNTERFACTUAL = re.compile(r"按理说|按理|按道理|照理说|照理|理应|本应|本该|原本应该|本来应该|理论上|"
                              r"\bshould have\b|\bwould have\b|\bought to have\b|\bin theory\b|\bon paper\b",
                              re.I)
@@ -144,6 +146,8 @@ def _cues(clause: str, zh: bool, lex: Lexicon) -> list[_Cue]:
         move, strength = lex.cue_key(c.key)
         if move not in ("up", "down", "swing") or _negated(clause[: c.start], zh):
             continue
+        if not zh and _SUPPOSED.search(clause[: c.start]):
+            continue  # a consequence supposed, not a move reported
         strong = strength == "strong" and not _hedged(clause[: c.start], zh)
         if move == "swing":  # 宽幅震荡, whipsawed: both ways at once
             out += [_Cue(c.start, c.end, "up", False, c.text), _Cue(c.start, c.end, "down", False, c.text)]

@@ -14,6 +14,8 @@ import gzip
 import re
 from importlib import resources
 
+from briefing.analyse.text import strip_accents
+
 MAX_WORD = 6  # longest Chinese headword tried (longer entries are idioms and names)
 MAX_GLOSSES = 3  # senses of a word used: later senses are rare and add noise
 _WORD = re.compile(r"[a-z][a-z'-]+")
@@ -32,7 +34,7 @@ _STOP = frozenset(_STOP_WORDS.split())
 
 def stem(word: str) -> str:
     """A crude stem: plural and verb endings off, then the first six letters."""
-    word = word.casefold().strip("'-")
+    word = re.sub(r"['’]s$", "", word.casefold()).strip("'-")
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ed", "es", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             word = word[: -len(suffix)]
@@ -42,7 +44,8 @@ def stem(word: str) -> str:
 
 def english_terms(text: str) -> set[str]:
     """Stems of the content words of an English text."""
-    return {stem(w) for w in _WORD.findall(text.casefold()) if len(w) >= 3 and w not in _STOP}
+    return {stem(w) for w in _WORD.findall(strip_accents(text).casefold())
+            if len(w) >= 3 and w not in _STOP}
 
 
 def _gloss_terms(glosses: str) -> frozenset[str]:

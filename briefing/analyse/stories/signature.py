@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from briefing.analyse.lexicon import Lexicon, TermMatcher
 from briefing.analyse.stories.dictionary import chinese_terms, english_terms
-from briefing.analyse.text import char_ngrams, has_cjk, is_specific, jaccard, numbers
+from briefing.analyse.text import char_ngrams, has_cjk, is_specific, jaccard, numbers, strip_accents
 from briefing.article import Article
 from briefing.knowledge import Entry, load_knowledge
 
@@ -125,7 +125,7 @@ def proper_names(title: str) -> set[str]:
     are about different parties."""
     if has_cjk(title):
         return set()
-    return {w.casefold() for w in _PROPER.findall(title)} - _NOT_NAMES
+    return {w.casefold() for w in _PROPER.findall(strip_accents(title))} - _NOT_NAMES
 
 
 def parallel_text(article: Article) -> tuple[str, str] | None:
@@ -242,7 +242,9 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
     amounts = (a.amounts & b.amounts) - figures  # round figures: 12%, 25 basis points
     same_action = bool(a.actions & b.actions)
     titled = places & a.headline & b.headline  # a place both titles name: where it happened
-    strength = (len(actors) + 0.5 * len(places) + 0.5 * len(titled) + 0.5 * len(figures)
+    # Places say where, not what: however many are shared (Israel, the West Bank, Palestine)
+    # they never make one event without a shared actor, figure, action or asset.
+    strength = (len(actors) + min(0.5 * len(places) + 0.5 * len(titled), 1.5) + 0.5 * len(figures)
                 + 0.5 * same_action + 0.5 * bool(assets) + 0.25 * min(len(amounts), 2))
     cross = 0.0
     if a.script != b.script and strength < 2:
@@ -293,10 +295,12 @@ def contradicts(a: Signature, b: Signature, title: float) -> bool:
 
 
 def _other_parties(a: Signature, b: Signature) -> bool:
-    """Both titles name two parties or more, and each names one the other report never does."""
+    """Both titles name two parties or more, and each names a country the other report never
+    does. People are not counted: two officials of one side (Trump, Rubio) often front
+    reports of one event."""
     if len(a.headline) < 2 or len(b.headline) < 2:
         return False
-    return bool(a.headline - b.named() - b.assets) and bool(b.headline - a.named() - a.assets)
+    return bool((a.headline & a.places) - b.named()) and bool((b.headline & b.places) - a.named())
 
 
 def _weight(keys: frozenset[str], idf: Mapping[str, float], headline: frozenset[str]) -> float:
