@@ -11,6 +11,7 @@ Rejected articles are stored with their reason (`Article.rejected`) and shown by
 from briefing.admit.classify import (
     Rejection,
     is_boilerplate_line,
+    not_a_point,
     not_news,
     strip_boilerplate,
     usable_publisher,
@@ -26,6 +27,7 @@ __all__ = [
     "admit_articles",
     "default_rules",
     "is_boilerplate_line",
+    "not_a_point",
     "load_rules",
     "not_news",
     "strip_boilerplate",

@@ -76,6 +76,14 @@ def is_boilerplate_line(line: str, *, rules: Rules | None = None) -> bool:
     return pattern is not None and pattern.match(line) is not None
 
 
+def not_a_point(sentence: str, *, rules: Rules | None = None) -> bool:
+    """A sentence no key point may be: a boilerplate line, or one holding a link prompt."""
+    rules = rules or default_rules()
+    if rules.strip_line is not None and rules.strip_line.match(sentence):
+        return True
+    return rules.inline_prompt is not None and rules.inline_prompt.search(sentence) is not None
+
+
 def strip_boilerplate(lines: list[str], *, rules: Rules | None = None) -> list[str]:
     """`lines` without the boilerplate lines of admission.yaml's `strip_lines`."""
     pattern = (rules or default_rules()).strip_line

@@ -48,6 +48,7 @@ class _FileSpec(BaseModel):
     lead_chars: int = Field(300, ge=1)
     rules: list[_RuleSpec]
     strip_lines: list[str] = Field(default_factory=list)
+    inline_prompts: list[str] = Field(default_factory=list)
     publisher_not: list[str] = Field(default_factory=list)
 
 
@@ -77,6 +78,7 @@ class Rules:
     rules: tuple[Rule, ...]
     lead_chars: int
     strip_line: re.Pattern[str] | None
+    inline_prompt: re.Pattern[str] | None
     publisher_not: re.Pattern[str] | None
 
 
@@ -97,6 +99,7 @@ def _compile(spec: _FileSpec) -> Rules:
         rules=rules,
         lead_chars=spec.lead_chars,
         strip_line=_union(spec.strip_lines),
+        inline_prompt=_union(spec.inline_prompts),
         publisher_not=_union(spec.publisher_not),
     )
 

@@ -1,7 +1,8 @@
 """Key points: the sentences of a story's own articles that carry its facts.
 
 A sentence is a candidate when it is of a sensible length, whole (its brackets and quotes
-closed) and not boilerplate (bylines, captions, related-link lines); it scores for figures,
+closed) and not boilerplate (bylines, captions, related-link lines: admission's rules in
+data/admission.yaml, one list for ingestion and key points); it scores for figures,
 known names, decisions and an early position. The best few are taken, near-repeats across
 sources — and of points already given to earlier items of the day — dropped. A point is a
 whole sentence: one too long is left out, never cut. Datelines and attributions at its
@@ -17,6 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from briefing.admit import not_a_point
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
 from briefing.analyse.text import (
@@ -35,14 +37,6 @@ MAX_ARTICLES = 6  # per language
 EN_LIMIT = 300
 NEAR_REPEAT = 0.45  # bigram Jaccard above which two points tell the same fact
 _PAIRS = ("【】", "“”", "（）", "()", "「」", "『』", "《》", "[]", "‘’")
-# Lines that are not content even inside a paragraph: bylines, captions, link prompts.
-_JUNK = re.compile(
-    r"^(?:[（(]?(?:记者|编辑|撰文|作者|文|图|摄影|来源|通讯员)\s*[:：/｜|]?\s*[\u4e00-\u9fff·]{2,12}[）)]?\s*$)"
-    r"|^(?:By|Reporting by|Writing by|Editing by|Photo|Image|File photo|Pictured|Watch|Read more|See also)\b"
-    r"|(?:相关阅读|延伸阅读|点击(?:查看|阅读|进入)|原标题|图为|图片来源|资料图|视频[:：]|Click here|Sign up|"
-    r"Subscribe|Related:|READ MORE)",
-    re.I,
-)
 _DECISION = re.compile(
     r"宣布|决定|批准|同意|签署|通过|公布|发布|表示|称|指出|强调|将|达成|举行|会见|会晤|通电话|上调|下调|"
     r"\b(?:announced|approved|agreed|signed|said|says|will|decided|held|reported|plans?|raised|cut)\b",
@@ -100,7 +94,7 @@ def balanced(text: str) -> bool:
 
 
 def _acceptable(text: str, zh: bool) -> bool:
-    if _JUNK.search(text) or not balanced(text) or _CUT_SHORT.search(text.rstrip()):
+    if not_a_point(text) or not balanced(text) or _CUT_SHORT.search(text.rstrip()):
         return False
     if zh:
         return 12 <= len(text) <= ZH_LIMIT
