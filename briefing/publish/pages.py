@@ -140,14 +140,19 @@ def environment() -> Environment:
     )
 
 
+# Babel's skeleton matching costs ~0.1 ms a call and the archive asks for every day's
+# labels on every build: the few hundred dates of a site are kept.
+@functools.lru_cache(maxsize=4096)
 def month_label(day: dt.date, edition: str) -> str:
     return format_skeleton("yMMMM", day, locale=_LOCALE[edition])
 
 
+@functools.lru_cache(maxsize=4096)
 def day_label(day: dt.date, edition: str) -> str:
     return format_skeleton("MMMd", day, locale=_LOCALE[edition])
 
 
+@functools.lru_cache(maxsize=4096)
 def long_date(day: dt.date, edition: str) -> str:
     return format_skeleton("yMMMMd", day, locale=_LOCALE[edition])
 

@@ -416,9 +416,11 @@ def default_check(
     def check(briefing: Briefing, markdown: dict[str, str]) -> list[gate.Problem]:
         # Stored days passed the gate when they were built: only issue-wide faults block here.
         edition = options.site.languages[0]
-        places = gate.Places(briefing, markdown[edition], f"{edition_slug(edition)}/{briefing.date.isoformat()}/briefing.md", edition)
+        name = f"{edition_slug(edition)}/{briefing.date.isoformat()}/briefing.md"
+        places = functools.cache(lambda: gate.Places(briefing, markdown[edition], name, edition))
         verdict = gate.review(briefing, min_items=options.site.min_items, languages=options.site.languages,
-                              locate=places.locate, where=places.where, judge_items=False)
+                              locate=lambda item, role: places().locate(item, role),
+                              where=lambda part: places().where(part), judge_items=False)
         return verdict.blocking
 
     return check

@@ -366,6 +366,26 @@ def css_string(value: str) -> Markup:
     return Markup(escaped)
 
 
+_FALLBACK = Markup('<span lang="{}" class="fallback">{}</span> <small class="untranslated" title="{}">{}</small>')
+_LINKED = Markup('<a class="item-link" href="{}" rel="noopener noreferrer nofollow">{}</a>')
+
+
+def field_html(field: Field, page: PageView) -> Markup:
+    """A field as the page shows it (the `field` filter): a fallback in the other language
+    is marked with its lang and a visible tag. A filter, not a template macro: a page shows
+    a few hundred fields and a macro call costs several times a function call."""
+    if not field.lang:
+        return field.html
+    note = page.labels["untranslated"]
+    return _FALLBACK.format(field.lang, field.html, note, note)
+
+
+def linked_title(item: ItemView, page: PageView) -> Markup:
+    """An item's title, linked to the story when it has a safe link."""
+    title = field_html(item.title, page)
+    return _LINKED.format(item.href, title) if item.href else title
+
+
 @functools.cache
 def environment() -> Environment:
     """The one Jinja2 environment: autoescape on, undefined names are errors."""
@@ -379,6 +399,8 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters["css_string"] = css_string
+    env.filters["field"] = field_html
+    env.filters["linked_title"] = linked_title
     return env
 
 

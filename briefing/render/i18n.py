@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from briefing.knowledge import stance_vocabulary
-from briefing.model import Impact, Lang
+from briefing.model import Impact, Lang, Stance
 
 Edition = Literal["zh", "en", "zh-Hant"]
 EDITIONS: tuple[Edition, ...] = ("zh", "en", "zh-Hant")
@@ -71,18 +71,24 @@ def to_traditional(text: str) -> str:
 
 def stance_word(impact: Impact, edition: str) -> str:
     """The stance as written for an edition: the recorded wording, else the default word."""
-    lang = content_lang(edition)
+    return _stance_word(impact.stance_text.zh, impact.stance_text.en, impact.stance, content_lang(edition))
+
+
+@functools.lru_cache(maxsize=4096)
+def _stance_word(zh: str, en: str, stance: Stance, lang: Lang) -> str:
+    """`stance_word` on plain values: a day repeats a few wordings across its tags and
+    renderers, and each answer costs scans of the vocabulary."""
     vocabulary = stance_vocabulary()
-    own = getattr(impact.stance_text, lang)
-    if own and _written_stance(own) in (None, impact.stance):
+    own = en if lang == "en" else zh
+    if own and _written_stance(own) in (None, stance):
         return own
-    other = impact.stance_text.zh if lang == "en" else impact.stance_text.en
-    if own or _written_stance(other) not in (None, impact.stance):
-        return vocabulary.wording(impact.stance, lang)  # the stance was edited: its words follow
-    if other and (vocabulary.lookup(other) is not None or impact.stance == "none"):
+    other = zh if lang == "en" else en
+    if own or _written_stance(other) not in (None, stance):
+        return vocabulary.wording(stance, lang)  # the stance was edited: its words follow
+    if other and (vocabulary.lookup(other) is not None or stance == "none"):
         return vocabulary.translate(other, lang)
     # Wording the vocabulary does not know (明显利多) is written by its normalised stance.
-    return vocabulary.wording(impact.stance, lang)
+    return vocabulary.wording(stance, lang)
 
 
 def _written_stance(wording: str) -> str | None:
@@ -97,6 +103,7 @@ def _written_stance(wording: str) -> str | None:
     return word.stance if word is not None else None
 
 
+@functools.lru_cache(maxsize=1024)
 def format_time(moment: dt.datetime, edition: str, timezone: str) -> str:
     """An item's time in the briefing's zone: 2026-02-04 23:47 / Feb 4, 2026, 23:47."""
     local = moment.astimezone(ZoneInfo(timezone))

@@ -35,6 +35,10 @@ SAFE_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
+# What a URL from a feed may not hold: whitespace (re's \s is str.isspace) and quotes.
+_NOT_IN_URL = re.compile(r"[\s\"'<>`]")
+
+
 def strip_controls(text: str) -> str:
     """`text` without C0 control characters (tab and newline are kept)."""
     return _CONTROL.sub("", text)
@@ -54,7 +58,7 @@ def safe_href(url: str | None) -> str | None:
     if parts.scheme.lower() in ("http", "https") and not parts.netloc:
         return None
     # Whitespace or quotes inside a URL are not a link a feed would give us honestly.
-    if any(ch.isspace() or ch in "\"'<>`" for ch in url):
+    if _NOT_IN_URL.search(url):
         return None
     return url
 

@@ -41,7 +41,9 @@ def review(
     `judge_items=False` checks only the issue as a whole: for a stored day, whose items
     passed the gate when it was built (re-dated copies must not turn stale on a rebuild).
     """
-    result = GateResult(briefing.model_copy(deep=True), strict=strict)
+    # Items are repaired in place only when judged; an issue-wide review replaces whole
+    # fields of its copy (summary, sections, review), so a shallow copy keeps `briefing` intact.
+    result = GateResult(briefing.model_copy(deep=judge_items), strict=strict)
     copy = result.briefing
     locate = locate or _default_locate(copy)
     where = where or (lambda part: part)
@@ -77,7 +79,7 @@ def review(
     # the issue's fault even when each item could be mended on its own.
     problems += _edition_languages(briefing, langs, where)
     # What was dropped or repaired stays on record with the day (the build report).
-    copy.review += [f"gate: {p}" for p in problems if p.action is not None]
+    copy.review = [*copy.review, *(f"gate: {p}" for p in problems if p.action is not None)]
     return result
 
 
