@@ -22,7 +22,7 @@ from typing import Any
 
 import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from briefing.model import Briefing, Impact, Item, Text
 from briefing.render.editions import for_edition, item_language
@@ -188,7 +188,7 @@ class _Builder:
             # 对{target} / {target}: the frame is an interface word, the target is content.
             template = self.labels["impact_target"]
             before, _, after = template.partition("{target}")
-            target = Field(Markup("{}{}{}").format(before, target.html, after))
+            target = Field(escape(before) + target.html + escape(after))
         return ImpactView(
             kind=impact.kind,
             target=target,
