@@ -263,9 +263,12 @@ def strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def fold_for_compare(text: str) -> str:
     """Letters and digits only, lower case: the text used for similarity."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 def char_ngrams(text: str, n: int = 2) -> set[str]:
@@ -276,7 +279,8 @@ def char_ngrams(text: str, n: int = 2) -> set[str]:
 def jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)  # |a ∪ b| = |a| + |b| - |a ∩ b|, without building the union
+    return shared / (len(a) + len(b) - shared)
 
 
 _CLOSERS = {"“": "”", "‘": "’", "（": "）", "(": ")", "【": "】", "《": "》", "「": "」", "『": "』",

@@ -42,8 +42,12 @@ RECENT_PER_KEY = 12  # a report is compared with the latest stories under each o
 _TRACKING = ("utm_", "spm", "from", "share", "fbclid", "gclid", "ref", "src", "mc_", "igshid")
 
 
+@functools.lru_cache(maxsize=65536)
 def canonical_url(url: str | None) -> str | None:
-    """The URL without tracking parameters, fragment, default port or trailing slash."""
+    """The URL without tracking parameters, fragment, default port or trailing slash.
+
+    Cached: the day's clustering and the check against history both read every article's.
+    """
     if not url:
         return None
     parts = urlsplit(url.strip())

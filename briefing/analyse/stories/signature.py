@@ -234,7 +234,7 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
     reports that both state precise figures and share none, or whose titles name
     different actions, are two events of one actor unless their titles nearly agree.
     """
-    title = jaccard(set(a.title), set(b.title)) if a.script == b.script else 0.0
+    title = jaccard(a.title, b.title) if a.script == b.script else 0.0
     actors = a.actors & b.actors
     places = a.places & b.places
     assets = a.assets & b.assets
@@ -272,7 +272,7 @@ def similarity(a: Signature, b: Signature, idf: Mapping[str, float]) -> float:
     if a.script != b.script and not cross:
         cross = _overlap(a.terms, b.terms)
     # Titles naming the same parties (俄美乌 = Russia, US, Ukraine) say much across languages.
-    parties = (jaccard(set(a.headline), set(b.headline))
+    parties = (jaccard(a.headline, b.headline)
                if len(a.headline) >= 2 and len(b.headline) >= 2 else 0.0)
     return (0.3 * parties + 0.6 * shared + 0.1 * min(len(actors), 3) + 0.15 * min(len(figures), 2)
             + 0.05 * min(len(amounts), 2) + 0.15 * same_action + 0.25 * cross + 0.6 * title)
