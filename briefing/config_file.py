@@ -2,26 +2,27 @@
 
 Kept apart from `briefing.config` (which composes every stage's settings into one model)
 so that a command needing one block of the file, such as `briefing check` and the `site:`
-block, does not import every stage's settings.
+block, does not import every stage's settings. Importing it costs nothing beyond the
+standard library: YAML and pydantic are imported when a file is read, so a command's
+`--help` and its missing-config message stay fast.
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import yaml
-from pydantic import BaseModel, ValidationError
-
-from briefing import safe_yaml
 from briefing.errors import ConfigError
+
+if TYPE_CHECKING:
+    import yaml
+    from pydantic import BaseModel
 
 DEFAULT_CONFIG = "feeds.yaml"
 CONFIG_ENV = "BRIEFING_CONFIG"
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 def default_config_path() -> Path:
@@ -45,6 +46,8 @@ def node_lines(
     node: yaml.Node, loc: Loc = (), out: dict[Loc, int] | None = None
 ) -> dict[Loc, int]:
     """Every key path of the YAML document mapped to its 1-based line."""
+    import yaml
+
     out = {} if out is None else out
     out.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
@@ -67,6 +70,8 @@ def line_of(lines: dict[Loc, int], loc: Loc) -> int | None:
 
 def _model_at(loc: Loc, root: type[BaseModel]) -> type[BaseModel] | None:
     """The pydantic model that owns the key at `loc` (for "did you mean")."""
+    from pydantic import BaseModel
+
     model: Any = root
     for part in loc[:-1]:
         if isinstance(part, int):
@@ -105,6 +110,8 @@ def describe(err: Any, lines: dict[Loc, int], path: Path, root: type[BaseModel])
     place = f"{path}:{line}" if line else str(path)
     key = _where(loc)
     if err["type"] == "extra_forbidden":
+        import difflib
+
         owner = _model_at(loc, root)
         known = sorted(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
@@ -122,6 +129,10 @@ def describe(err: Any, lines: dict[Loc, int], path: Path, root: type[BaseModel])
 
 def read_document(cfg_path: Path) -> tuple[dict[str, Any], dict[Loc, int]]:
     """The top-level mapping of a config file and the line of every key path in it."""
+    import yaml
+
+    from briefing import safe_yaml
+
     try:
         text = cfg_path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -171,6 +182,8 @@ def config_file(path: str | Path | None) -> Path | None:
 def load_section(path: str | Path | None, key: str, model: type[M]) -> M:
     """One top-level block of the config (say `site:`) validated alone, for commands that
     need nothing else; the rest of the file is not validated here."""
+    from pydantic import ValidationError
+
     cfg_path = config_file(path)
     if cfg_path is None:
         return model()

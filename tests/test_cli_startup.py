@@ -87,3 +87,22 @@ def test_check_reports_a_bad_site_block_with_its_line(tmp_path: Path) -> None:
     assert f"{config}:3: site.min_itemz: unknown key; did you mean 'min_items'?" in str(
         result.exception
     )
+
+
+@pytest.mark.parametrize("name", ["site", "fetch", "articles", "sources", "notify", "nightly", "check"])
+def test_a_commands_help_reads_no_config_and_imports_no_pydantic(name: str, tmp_path: Path) -> None:
+    modules = _modules_after([name, "--help"], tmp_path)
+    assert _loaded(modules, ("pydantic", "yaml", "briefing.model", *HEAVY)) == []
+
+
+def test_the_gate_tells_chinese_without_loading_the_script_tables() -> None:
+    from briefing.ingest import lang
+    from briefing.publish.gate.text import language_of
+
+    before = lang._converter.cache_info()
+    assert language_of("美联储宣布维持利率不变，市场反应平淡") == "zh"
+    assert language_of("央行宣佈維持利率不變，市場反應平淡") == "zh"
+    after = lang._converter.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses)
+    # ingest still tells the scripts apart (the same identifier, asked for the script)
+    assert lang.detect_lang("央行宣佈維持利率不變，市場反應平淡") == "zh-Hant"

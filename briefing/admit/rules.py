@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from briefing.errors import ConfigError
 
@@ -33,8 +33,13 @@ class _RuleSpec(BaseModel):
 
     @field_validator("title", "lead", "text")
     @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
+    def _compiles(cls, patterns: list[str], info: ValidationInfo) -> list[str]:
+        try:  # the field's union, as `_compile` builds it (it then comes from re's cache)
+            _union(patterns, _FLAGS[info.field_name or ""])
+            return patterns
+        except re.error:
+            pass
+        for pattern in patterns:  # name the pattern at fault
             try:
                 re.compile(pattern)
             except re.error as exc:
@@ -50,6 +55,9 @@ class _FileSpec(BaseModel):
     strip_lines: list[str] = Field(default_factory=list)
     inline_prompts: list[str] = Field(default_factory=list)
     publisher_not: list[str] = Field(default_factory=list)
+
+
+_FLAGS = {"title": 0, "lead": re.M, "text": re.M}  # per field, beside re.I
 
 
 def _union(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None:
@@ -87,10 +95,10 @@ def _compile(spec: _FileSpec) -> Rules:
         Rule(
             id=r.id,
             reason=r.reason,
-            title=_union(r.title),
+            title=_union(r.title, _FLAGS["title"]),
             categories=frozenset(c.casefold() for c in r.categories),
-            lead=_union(r.lead, re.M),
-            text=_union(r.text, re.M),
+            lead=_union(r.lead, _FLAGS["lead"]),
+            text=_union(r.text, _FLAGS["text"]),
             max_chars=r.max_chars,
         )
         for r in spec.rules
@@ -112,7 +120,8 @@ def load_rules(path: Path | None = None) -> Rules:
             raw = resources.files("briefing.data").joinpath("admission.yaml").read_text("utf-8")
         else:
             raw = path.read_text("utf-8")
-        data: Any = yaml.safe_load(raw)
+        # libyaml's loader when present: the gate reads these rules on every `briefing check`
+        data: Any = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read admission rules: {where}: {exc}") from exc
     try:

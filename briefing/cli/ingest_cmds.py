@@ -6,13 +6,15 @@ import dataclasses
 import datetime as dt
 import json
 import sys
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
 from briefing.cli.options import DATE, config_option
-from briefing.config import Config
 from briefing.redact import redact
+
+if TYPE_CHECKING:  # the config model imports every stage's settings: only when the command runs
+    from briefing.config import Config
 
 
 @click.command()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from briefing.cli.options import config_option
-from briefing.config import Config
+
+if TYPE_CHECKING:  # the config model imports every stage's settings: only when the command runs
+    from briefing.config import Config
 
 
 @click.command()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from briefing.cli.options import config_option
-from briefing.config import Config
 from briefing.errors import BriefingError
+
+if TYPE_CHECKING:  # the config model imports every stage's settings: only when the command runs
+    from briefing.config import Config
 
 
 @click.group()

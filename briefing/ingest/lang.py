@@ -75,11 +75,12 @@ def _chinese_script(han_text: str, hint: str | None) -> str:
     return "zh-Hans"
 
 
-def detect_lang(text: str, hint: str | None = None) -> str:
+def detect_lang(text: str, hint: str | None = None, *, script: bool = True) -> str:
     """`zh-Hans`, `zh-Hant`, `en`, or another ISO 639-1 code (`pt`, `ru`, `ja`, ...).
 
     `hint` (the source's configured language) decides when the text is too short or the
-    model too unsure to tell.
+    model too unsure to tell. `script=False` answers `zh` for Chinese without telling the
+    scripts apart, which spares loading OpenCC's tables (~0.1 s) where no more is needed.
     """
     sample = text[:_SAMPLE]
     han = _HAN.findall(sample)
@@ -87,7 +88,7 @@ def detect_lang(text: str, hint: str | None = None) -> str:
     if len(han) >= 2 and len(han) * 4 >= latin:
         if len(_KANA.findall(sample)) * 10 >= len(han):
             return "ja"
-        return _chinese_script("".join(han), hint)
+        return _chinese_script("".join(han), hint) if script else "zh"
     letters = len(_LETTER.findall(sample)) - len(han)
     fallback = "en" if hint is None or hint.startswith("zh") else hint
     if letters < 4:
@@ -100,7 +101,9 @@ def detect_lang(text: str, hint: str | None = None) -> str:
         if lang != "en" and not _mostly_latin(sample):
             return str(lang)
         return fallback
-    return "zh-Hans" if lang == "zh" else str(lang)
+    if lang == "zh":
+        return "zh-Hans" if script else "zh"
+    return str(lang)
 
 
 def _mostly_latin(sample: str) -> bool:

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from importlib import resources
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import yaml
-
-from briefing.knowledge import stance_vocabulary
+from briefing.knowledge import load_yaml, stance_vocabulary
 from briefing.model import Impact, Lang, Stance
 
 Edition = Literal["zh", "en", "zh-Hant"]
@@ -36,8 +33,7 @@ def html_lang(edition: str) -> str:
 
 @functools.cache
 def _all_labels() -> dict[str, dict[str, str]]:
-    text = resources.files("briefing.data").joinpath("labels.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    data: dict[str, dict[str, str]] = load_yaml("labels.yaml")  # libyaml's loader when present
     return data
 
 
