@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -61,15 +61,17 @@ def taxonomy(settings: AnalysisSettings) -> tuple[SectionSpec, ...]:
 
 
 def allocate(
-    stories: Sequence[Story], sections: tuple[SectionSpec, ...], settings: AnalysisSettings
+    stories: Sequence[Story], sections: tuple[SectionSpec, ...], settings: AnalysisSettings,
+    headlines_only: Collection[str] = (),
 ) -> dict[str, list[tuple[Story, bool]]]:
-    """Ranked stories into sections: (story, brief). Caps hold; overflow goes to the brief section."""
+    """Ranked stories into sections: (story, brief). Caps hold; overflow goes to the brief
+    section, and so do the stories in `headlines_only` (see `thin`)."""
     brief_key = next((s.key for s in sections if s.brief), None)
     full_keys = {s.key for s in sections if not s.brief}
     out: dict[str, list[tuple[Story, bool]]] = {s.key: [] for s in sections}
     full_count = 0
     for story in stories:
-        section = story.section if story.section in full_keys else None
+        section = story.section if story.section in full_keys and story.id not in headlines_only else None
         strong = story.score >= settings.min_item_score or full_count < ALWAYS_FULL
         if section and strong and len(out[section]) < settings.max_items_per_section:
             out[section].append((story, False))
@@ -83,24 +85,6 @@ def thin(item: Item) -> bool:
     """A full item with nothing to say beyond its title: no key point and no impact (its
     source gave only a headline or a cut-off lead)."""
     return not item.key_points and not item.impacts
-
-
-def demote_thin(out: list[Section], sections: tuple[SectionSpec, ...]) -> list[Section]:
-    """Thin full items move, as headlines, to the top of the brief section (made when the day
-    has none): a full item is there for its points, and an empty one reads as a fault."""
-    spec = next((s for s in sections if s.brief), None)
-    moved = [i for sec in out if not sec.brief for i in sec.items if thin(i)]
-    if not moved or spec is None:
-        return out
-    kept = [sec.model_copy(update={"items": [i for i in sec.items if not thin(i)]})
-            if not sec.brief else sec for sec in out]
-    kept = [sec for sec in kept if sec.items]
-    briefs = [i.model_copy(update={"insights": [], "insight_basis": []}) for i in moved]
-    brief = next((sec for sec in kept if sec.brief), None)
-    if brief is None:
-        return [*kept, spec.empty_section().model_copy(update={"items": briefs})]
-    return [sec.model_copy(update={"items": briefs + sec.items}) if sec is brief else sec
-            for sec in kept]
 
 
 def _write(analyst: Analyst, fallback: RulesAnalyst, story: Story, brief: bool,
@@ -151,18 +135,34 @@ def analyse_day(
     prepare = getattr(writer, "prepare", None)
     if prepare is not None:  # the LLM analyst asks for many stories at once
         prepare([entry for spec in sections for entry in layout.get(spec.key) or []])
+    cache: dict[tuple[str, bool], Item] = {}
+
+    def write(story: Story, brief: bool) -> Item:
+        if (story.id, brief) not in cache:
+            cache[story.id, brief] = _write(writer, rules, story, brief, problems)
+        return cache[story.id, brief]
+
+    # A full item with nothing to say becomes a headline and the next story takes its place;
+    # each round only writes stories not written before, so this ends (at most one round per story).
+    thin_ids: set[str] = set()
+    while True:
+        full_items = [write(story, False) for entries in layout.values()
+                      for story, brief in entries if not brief]
+        new_thin = {item.id for item in full_items if thin(item)} - thin_ids
+        if not new_thin:
+            break
+        thin_ids |= new_thin
+        layout = allocate(stories, sections, settings, thin_ids)
     for spec in sections:
         entries = layout.get(spec.key) or []
         if not entries:
             continue  # an empty section is left out (FORMAT.md)
         section = spec.empty_section()
-        section.items = [_write(writer, rules, story, brief, problems) for story, brief in entries]
+        section.items = [write(story, brief) for story, brief in entries]
         written.update((item.id, item) for item, (_, brief) in zip(section.items, entries, strict=True)
                        if not brief)
         out_sections.append(section)
-    out_sections = demote_thin(out_sections, sections)
-    full = {i.id for sec in out_sections if not sec.brief for i in sec.items}
-    top = [written[s.id] for s in stories if s.id in full]
+    top = [written[s.id] for s in stories if s.id in written]
     try:
         headline = writer.write_headline(top)
     except Exception as exc:  # noqa: BLE001 — same rule as items

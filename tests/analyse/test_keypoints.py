@@ -57,3 +57,9 @@ def test_a_sentence_the_source_cut_short_is_no_point_and_bracketed_datelines_go(
                                        lexicon(), 5)]
     assert points == ["The port authority said on Tuesday that container volumes rose 12% in "
                       "January from a year earlier"]
+
+
+def test_a_list_marker_kept_by_the_source_is_not_part_of_the_point() -> None:
+    text = "• Ministers in Lagos approved a 4.5% rise in the minimum wage after a week of strikes."
+    points = [p.en for p in key_points(_story(make_article("Wage rise approved", text, lang="en")), lexicon(), 5)]
+    assert points == ["Ministers in Lagos approved a 4.5% rise in the minimum wage after a week of strikes"]

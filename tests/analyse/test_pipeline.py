@@ -204,18 +204,18 @@ def test_tz_env_does_not_change_the_briefing(monkeypatch: pytest.MonkeyPatch) ->
     assert os.environ.get("TZ") != "Asia/Tokyo"
 
 
-def test_a_full_item_with_nothing_but_its_title_becomes_a_headline() -> None:
-    from briefing.analyse.pipeline import demote_thin, taxonomy
-    from briefing.model import Impact, Item, Text
-
-    sections = taxonomy(Config.model_validate({}).analysis)
-    full, brief = next(s for s in sections if not s.brief), next(s for s in sections if s.brief)
-    rich = Item(id="a", title=Text(en="Fed holds"), key_points=[Text(en="Rates stay at 3.5%")])
-    tagged = Item(id="b", title=Text(en="Oil jumps"), impacts=[Impact(target=Text(en="Oil"), stance="bullish")])
-    bare = Item(id="c", title=Text(en="Germany backs Lebanon"), insights=[Text(en="Only one source so far")])
-    out = demote_thin([full.empty_section().model_copy(update={"items": [rich, tagged, bare]})], sections)
-    assert [[i.id for i in s.items] for s in out] == [["a", "b"], ["c"]]
-    assert out[1].key == brief.key and out[1].items[0].insights == []
-    already = brief.empty_section().model_copy(update={"items": [Item(id="d", title=Text(en="Other"))]})
-    out = demote_thin([full.empty_section().model_copy(update={"items": [bare]}), already], sections)
-    assert [[i.id for i in s.items] for s in out] == [["c", "d"]]
+def test_a_full_item_with_nothing_but_its_title_becomes_a_headline_and_the_next_story_moves_up() -> None:
+    config = Config.model_validate({"analysis": {"max_items_per_section": 1, "min_item_score": 0}})
+    bare = make_article("Germany pledges support for Lebanon after peacekeepers leave",
+                        "Germany will keep supporting Lebanon, its president said, after the…",
+                        lang="en", source="a", published="2026-02-05T06:00:00+08:00")
+    rich = make_article("Lebanon asks donors for reconstruction funds",
+                        "Lebanon asked donors on Wednesday for 3.2 billion dollars to rebuild roads and "
+                        "power lines damaged in the south last year.",
+                        lang="en", source="b", published="2026-02-05T05:00:00+08:00")
+    day = analyse_day([bare, rich], dt.date(2026, 2, 5), config,
+                      clock=dt.datetime(2026, 2, 5, 12, tzinfo=SHANGHAI))
+    full = [i.title.en for s in day.sections if not s.brief for i in s.items]
+    briefs = [i.title.en for s in day.sections if s.brief for i in s.items]
+    assert full == ["Lebanon asks donors for reconstruction funds"]
+    assert briefs == ["Germany pledges support for Lebanon after peacekeepers leave"]

@@ -270,3 +270,22 @@ def test_what_to_watch_needs_a_coming_date(text: str, watched: bool) -> None:
     analysis = read_story(s, lexicon(), event_book())
     lines = [i.text.en for i in interpret(s, analysis, [], event_book())]
     assert any(line.startswith("What to watch") for line in lines) is watched, lines
+
+
+def test_an_event_read_both_ways_tells_both_chains() -> None:
+    text = ("Iran and the United States will hold a second round of nuclear talks in Geneva, raising hopes "
+            "of a deal. Iran launched missiles in a drill in the Strait of Hormuz on Monday.")
+    s = story(text, "Iran talks resume as Guards hold drills", "en")
+    analysis = read_story(s, lexicon())
+    impacts = find_impacts(analysis, lexicon(), stance_vocabulary())
+    assert {i.target_key: i for i in impacts}["crude_oil"].rule == "mixed"
+    lines = [i.text.en for i in interpret(s, analysis, impacts, event_book())]
+    assert any(line.startswith("Signals point both ways:") and "; but " in line for line in lines)
+
+
+def test_a_diplomatic_escalation_is_no_war() -> None:
+    text = ("The land decision is a further escalation of Israel's grip on the West Bank, "
+            "a European spokesman said.")
+    assert "crude_oil" not in tags(text, lang="en")
+    assert tags("Israel and Iran traded missile strikes overnight as the conflict escalated.",
+                lang="en")["crude_oil"].stance in UP

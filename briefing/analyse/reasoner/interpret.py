@@ -125,10 +125,33 @@ def _chains(analysis: Analysis, impacts: list[Impact], book: EventBook) -> list[
             continue  # two outcomes of one event (降息 here, 不急于降息 there): the commoner one
         events_seen.add(event)
         chain = book.rule(event, outcome).insight
-        out.append(Insight(Text(zh=chain.zh, en=chain.en), f"rule:{event}.{outcome}"))
+        other = _opposed(event, outcome, counts, impacts, book)
+        if other is not None:  # both ways, and the tags say so: tell both chains
+            against = book.rule(event, other).insight
+            text = Text(zh=f"信号相反：{chain.zh}；但{against.zh}",
+                        en=f"Signals point both ways: {chain.en}; but {_lower_first(against.en)}")
+        else:
+            text = Text(zh=chain.zh, en=chain.en)
+        out.append(Insight(text, f"rule:{event}.{outcome}"))
         if len(out) == MAX_CHAINS:
             break
     return out
+
+
+def _lower_first(text: str) -> str:
+    """`Calmer tensions…` → `calmer tensions…`; `US data…` stays."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _opposed(event: str, outcome: str, counts: Counter[tuple[str, str]], impacts: list[Impact],
+             book: EventBook) -> str | None:
+    """The opposite outcome of `event` when it fired too and a tag was judged mixed on it
+    (talks in Geneva and drills in Hormuz): one chain alone would contradict the tags."""
+    opposites = book.events[event].opposites
+    other = opposites.get(outcome) or next((k for k, v in opposites.items() if v == outcome), None)
+    if other is None or (event, other) not in counts:
+        return None
+    return other if any(i.rule == "mixed" for i in impacts) else None
 
 
 def _reference(reading: Reading) -> Text | None:

@@ -58,6 +58,7 @@ _DATELINE = re.compile(
     r"|\[[^\]\n]{2,40}\]\s*(?:[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2}\s+(?:--|[–—])\s+)?"
     r"|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2},?\s+(?:--|—)\s+)"
 )
+_BULLET = re.compile(r"^[•·▪●◆■\-–—*]\s+")  # a list marker the source's summary kept
 # A sentence the source cut short ("…over Tehran's…") is not whole, wherever it stands.
 _CUT_SHORT = re.compile(r"(?:…|\.\.\.)[”\"’)）]?$")
 
@@ -120,7 +121,7 @@ def _score(s: Sentence, lex: Lexicon) -> float:
 
 def _tidy(text: str, zh: bool) -> str:
     """The sentence without its dateline or attribution, and without its final stop."""
-    text = _ATTRIBUTION.sub("", _DATELINE.sub("", text.strip()).strip())
+    text = _ATTRIBUTION.sub("", _DATELINE.sub("", _BULLET.sub("", text.strip())).strip())
     if not zh and text[:1].islower():
         text = text[:1].upper() + text[1:]  # "…said on Monday." after a removed dateline
     return text.rstrip("。；;.")
