@@ -145,13 +145,16 @@ def _lower_first(text: str) -> str:
 
 def _opposed(event: str, outcome: str, counts: Counter[tuple[str, str]], impacts: list[Impact],
              book: EventBook) -> str | None:
-    """The opposite outcome of `event` when it fired too and a tag was judged mixed on it
-    (talks in Geneva and drills in Hormuz): one chain alone would contradict the tags."""
+    """The opposite outcome of `event` when it fired too and a main asset of the event was
+    judged mixed (talks in Geneva and drills in Hormuz): one chain alone would contradict
+    the tags."""
     opposites = book.events[event].opposites
     other = opposites.get(outcome) or next((k for k, v in opposites.items() if v == outcome), None)
     if other is None or (event, other) not in counts:
         return None
-    return other if any(i.rule == "mixed" for i in impacts) else None
+    mixed = {i.target_key for i in impacts if i.rule == "mixed"}
+    assets = {t.asset for o in (outcome, other) for t in book.rule(event, o).impacts if not t.minor}
+    return other if mixed & assets else None
 
 
 def _reference(reading: Reading) -> Text | None:
