@@ -87,7 +87,7 @@ def build_article(
     warnings: list[str] = []
     if (dump := string_dump(f"{raw.title}\n{raw.html or raw.text or ''}")) is not None:
         return None, [f"entry {raw.key}: refused: {dump}"]
-    html = sanitize_html(raw.html) if raw.html else None
+    html = sanitize_html(raw.html, raw.url) if raw.html else None
     body = html_to_text(raw.html) if raw.html else (raw.text or "")
     title_src = html_to_text(raw.title) if raw.title_is_html else raw.title
     hint = raw.lang or source.lang
@@ -154,9 +154,7 @@ def _parallel(original_title: str, original_body: str, main_lang: str) -> Parall
     lang = detect_lang(f"{title}\n{text}")
     if lang_family(lang) == lang_family(main_lang):
         return None
-    return Parallel(
-        lang=lang, title=title, text=text, text_norm=normalise_for_analysis(text, lang)
-    )
+    return Parallel(lang=lang, title=title, text=text, text_norm=normalise_for_analysis(text, lang))
 
 
 def build_articles(

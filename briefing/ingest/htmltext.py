@@ -15,9 +15,10 @@ from __future__ import annotations
 import html as html_lib
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 
@@ -269,6 +270,9 @@ _ATTRS = {
 }
 
 
+_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def _public_host(url: str) -> bool:
     host = urlsplit(url).hostname or ""
     try:
@@ -278,20 +282,31 @@ def _public_host(url: str) -> bool:
     return ip.is_global
 
 
-def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
-    if tag == "img" and attr == "src" and not _public_host(value):
-        return None
-    return value
+_LINKS = frozenset([("a", "href"), ("img", "src")])
 
 
-def sanitize_html(markup: str) -> str:
-    """The stored HTML: an allowlist of tags and attributes, http(s)/mailto links only."""
+def _attribute_filter(base: str | None) -> Callable[[str, str, str], str | None]:
+    def keep(tag: str, attr: str, value: str) -> str | None:
+        if (tag, attr) in _LINKS and base and not _SCHEME.match(value):
+            value = urljoin(base, value)  # relative: against the entry's own address
+        if tag == "img" and attr == "src" and not _public_host(value):
+            return None
+        return value
+
+    return keep
+
+
+def sanitize_html(markup: str, base: str | None = None) -> str:
+    """The stored HTML: an allowlist of tags and attributes, http(s)/mailto links only.
+
+    Relative links and image sources are resolved against `base` (the entry's address).
+    """
     return nh3.clean(
         markup,
         tags=_TAGS,
         attributes=_ATTRS,
         url_schemes={"http", "https", "mailto"},
-        attribute_filter=_attribute_filter,
+        attribute_filter=_attribute_filter(base),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     ).strip()

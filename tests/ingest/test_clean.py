@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from briefing.ingest.clean import clean_text, clean_title, mend_lines
 from briefing.ingest.encoding import decode_bytes
+from briefing.ingest.entries import build_articles
+from briefing.ingest.feeds import parse_feed
 from briefing.ingest.htmltext import html_to_text, sanitize_html
 from briefing.ingest.lang import detect_lang, normalise_for_analysis
+from briefing.ingest.settings import IngestSettings, SourceConfig
 from briefing.ingest.urls import canonical_url
+
+UTC_ZONE = ZoneInfo("UTC")
 
 
 def test_link_list_and_footer_are_cut() -> None:
@@ -75,6 +82,38 @@ def test_sanitize_html_allowlist() -> None:
     assert "javascript" not in out and "file:" not in out and 'href="https://ok/"' in out
 
 
+def test_sanitize_html_resolves_relative_links_against_the_entry() -> None:
+    out = sanitize_html(
+        '<p><a href="../b/2.html">two</a> <img src="chart.png" alt="c">'
+        '<a href="JavaScript:x()">j</a> <a href="//cdn.example.org/x">cdn</a>'
+        '<img src="http://169.254.169.254/i.png"></p>',
+        "https://news.example.com/a/1.html",
+    )
+    assert 'href="https://news.example.com/b/2.html"' in out
+    assert 'src="https://news.example.com/a/chart.png"' in out
+    assert 'href="https://cdn.example.org/x"' in out
+    assert "javascript" not in out.lower() and "169.254" not in out
+
+
+def test_feed_bodies_keep_absolute_links() -> None:
+    """Bodies' relative links end absolute in the stored HTML, xml:base or not."""
+    body = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        b"<link>https://paper.example.com/</link><item><title>Rates held</title>"
+        b"<link>https://paper.example.com/2026/02/rates.html</link>"
+        b"<description>&lt;p&gt;The bank held rates, &lt;a href=&quot;/data/rates"
+        b"&quot;&gt;see the table&lt;/a&gt;.&lt;/p&gt;</description></item></channel></rss>"
+    )
+    raws, _ = parse_feed(body, content_type="application/rss+xml", url=None, zone=UTC_ZONE)
+    parsed = build_articles(
+        raws,
+        SourceConfig(id="p", url="https://paper.example.com/rss"),
+        IngestSettings(),
+        dt.datetime(2026, 2, 5, tzinfo=dt.UTC),
+    )
+    assert 'href="https://paper.example.com/data/rates"' in (parsed.articles[0].html or "")
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [
@@ -134,12 +173,22 @@ def test_decode_bytes(data: bytes, declared: str | None, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "hint", "lang"),
     [
-        ("O banco central manteve a taxa de juros inalterada nesta terça-feira, citando a "
-         "inflação persistente nos serviços.", None, "pt"),
-        ("Центральный банк сохранил ключевую ставку на прежнем уровне, сославшись на инфляцию.",
-         None, "ru"),
-        ("La banque centrale a maintenu son taux directeur inchangé mardi, citant l'inflation.",
-         None, "fr"),
+        (
+            "O banco central manteve a taxa de juros inalterada nesta terça-feira, citando a "
+            "inflação persistente nos serviços.",
+            None,
+            "pt",
+        ),
+        (
+            "Центральный банк сохранил ключевую ставку на прежнем уровне, сославшись на инфляцию.",
+            None,
+            "ru",
+        ),
+        (
+            "La banque centrale a maintenu son taux directeur inchangé mardi, citant l'inflation.",
+            None,
+            "fr",
+        ),
         ("日本銀行は火曜日、政策金利を据え置くと発表した。", None, "ja"),
         # a short English title with a French-looking name stays with the source's language
         ("Gisèle Pelicot's memoir launches", "en", "en"),
