@@ -110,9 +110,12 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (request and error mapping as usual) over `PinnedBackend`."""
 
     def __init__(self, limits: httpx.Limits, backend: PinnedBackend) -> None:
-        super().__init__(limits=limits, trust_env=False)
+        # one TLS context (loading the CA bundle costs tens of milliseconds), shared with
+        # the pool that replaces httpx's own
+        ssl_context = httpx.create_ssl_context(trust_env=False)
+        super().__init__(verify=ssl_context, limits=limits, trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context,
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
             keepalive_expiry=limits.keepalive_expiry,

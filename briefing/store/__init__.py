@@ -137,15 +137,22 @@ class Store:
     @_guarded
     def save_source_state(self, state: SourceState) -> None:
         """Write a source's fetch state; call it only after its articles are stored."""
-        values = state.to_row()
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in values if c != "id")
+        self.save_source_states([state])
+
+    @_guarded
+    def save_source_states(self, states: Iterable[SourceState]) -> None:
+        """Write several sources' fetch states in one transaction (a run's 304s)."""
+        rows = [state.to_row() for state in states]
+        if not rows:
+            return
+        cols = ", ".join(rows[0])
+        marks = ", ".join("?" for _ in rows[0])
+        updates = ", ".join(f"{c} = excluded.{c}" for c in rows[0] if c != "id")
         with self._write() as db:
-            db.execute(
+            db.executemany(
                 f"INSERT INTO sources ({cols}) VALUES ({marks}) "
                 f"ON CONFLICT (id) DO UPDATE SET {updates}",
-                tuple(values.values()),
+                [tuple(row.values()) for row in rows],
             )
 
     # -- articles -----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from briefing.article import Article, Parallel
@@ -64,7 +64,7 @@ class SourceState:
         return self.gone_count >= 3
 
     def to_row(self) -> dict[str, Any]:
-        row = asdict(self)
+        row = {f.name: getattr(self, f.name) for f in fields(self)}  # flat: no deep copies
         for key in _STATE_TIMES:
             row[key] = _opt_ts(row[key])
         row["stale"] = int(self.stale)
