@@ -120,7 +120,7 @@ def _most_named(items: list[Item], lex: Lexicon, count: int) -> list[Text]:
     out: list[Text] = []
     for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:count]:
         entry = lex.entities[key[2:]] if key.startswith("e:") else lex.assets[key[2:]]
-        out.append(Text(zh=entry.zh, en=entry.en))
+        out.append(Text(zh=entry.zh, en=entry.en[:1].upper() + entry.en[1:]))  # a tag: "Tariffs"
     return out
 
 
