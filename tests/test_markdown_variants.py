@@ -139,3 +139,29 @@ def test_cli_import_names_the_lines_it_kept_verbatim(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["import", str(post), "-o", str(tmp_path / "b.json")])
     assert result.exit_code == 0, result.output
     assert "4 of 7 content lines modelled" in result.output and "lines 13, 14, 16" in result.output
+
+
+def test_the_other_language_list_is_modelled_and_round_trips() -> None:
+    from briefing.model import Item, Section, Source
+    from briefing.publish.gate.review import review
+
+    english = [Item(id=f"e{n}", title=Text(en=title), url=f"https://news.example.org/{n}",
+                    sources=[Source(name="Harbour Wire")], key_points=[Text(en="A fact")])
+               for n, title in enumerate(["Port strike ends after pay deal", "Grain barges resume sailing"])]
+    chinese = Item(id="z", title=Text(zh="央行开展逆回购操作"), key_points=[Text(zh="一个事实")])
+    day = Briefing(date=dt.date(2026, 2, 17), title=Text(zh="今日外文要闻：港口", en="Port strike ends"),
+                   sections=[Section(key="world", title=Text(zh="国际", en="World"), items=english)])
+    zh = render_markdown(day, "zh")
+    post = import_markdown(zh, strict=True)
+    (listed,) = post.sections
+    assert listed.compact and [i.title.en for i in listed.items] == [i.title.en for i in english]
+    assert listed.items[0].sources[0].name == "Harbour Wire" and listed.items[0].url == english[0].url
+    assert render_markdown(post, "zh") == zh
+    problems = review(post, min_items=1, languages=["zh"]).problems
+    assert any(p.rule == "edition-language" and "no story told in Chinese" in p.message for p in problems), problems
+    mixed = day.model_copy(update={"sections": [*day.sections, Section(key="china", title=Text(
+        zh="中国", en="China"), items=[chinese])]})
+    en = render_markdown(mixed, "en")
+    assert "## Reported in Chinese\n\n- 央行开展逆回购操作 (Chinese)" in en
+    (listed,) = [s for s in import_markdown(en).sections if s.compact]
+    assert [i.title.zh for i in listed.items] == ["央行开展逆回购操作"]

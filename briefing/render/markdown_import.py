@@ -30,7 +30,9 @@ import yaml
 from briefing import safe_yaml
 from briefing.errors import ImportFormatError
 from briefing.knowledge import asset_names, default_taxonomy, stance_vocabulary
-from briefing.model import Briefing, Impact, Item, Section, Text
+from briefing.model import Briefing, Impact, Item, Section, Source, Text
+from briefing.render.editions import COMPACT_KEY
+from briefing.render.i18n import labels
 from briefing.render.markdown import (
     BLOCKS,
     IMPACT_PREFIX,
@@ -667,9 +669,20 @@ def _parse_date(meta: dict[str, Any]) -> dt.date:
         ) from exc
 
 
+# The edition's list of stories told only in the other language (render/editions.py):
+# `- [title](url)（source · 英文）`, or `- title (source · Chinese)` in an English post.
+_COMPACT_TITLES = {labels("zh")["other_language"], labels("en")["other_language"]}
+_COMPACT_ENTRY = re.compile(
+    r"^(?P<body>.+?)\s?[（(](?:(?P<source>[^（）()]+?) · )?(?P<tag>英文|中文|English|Chinese)[）)]$")
+_TAG_LANG = {"英文": "en", "English": "en", "中文": "zh", "Chinese": "zh"}
+
+
 def _section(draft: _SectionDraft, index: int) -> Section:
     if draft.implicit:
         return Section(key=f"section-{index + 1}", title=Text(), layout={})
+    if draft.title in _COMPACT_TITLES and all(isinstance(i, str) for i in draft.items):
+        return Section(key=COMPACT_KEY, brief=True, compact=True,
+                       title=Text(zh=labels("zh")["other_language"], en=labels("en")["other_language"]))
     spec = default_taxonomy().by_title(draft.title)
     title = Text(zh=spec.zh, en=spec.en) if spec else Text(zh=draft.title)
     key = spec.key if spec else f"section-{index + 1}"
@@ -705,9 +718,24 @@ def _assemble(meta: dict[str, Any], reader: _BodyReader, footer: str | None, tim
         section = _section(draft, index)
         for entry in draft.items:
             number += 1
-            section.items.append(_item(entry, f"{day.isoformat()}-{number:02d}"))
+            item_id = f"{day.isoformat()}-{number:02d}"
+            compact = section.compact and isinstance(entry, str) and _compact_item(entry, item_id)
+            section.items.append(compact or _item(entry, item_id))
         briefing.sections.append(section)
     return briefing
+
+
+def _compact_item(entry: str, item_id: str) -> Item | None:
+    """An entry of the other-language list: its title in the language its tag names."""
+    found = _COMPACT_ENTRY.match(entry)
+    if found is None:
+        return None
+    title, url = found["body"], None
+    if link := _LINK_TITLE.match(title):
+        title, url = link["title"], link["url"]
+    lang = _TAG_LANG[found["tag"]]
+    sources = [Source(name=found["source"], url=url, lang=lang)] if found["source"] else []
+    return Item(id=item_id, title=Text(**{lang: title}), url=url, sources=sources)
 
 
 def _item(entry: str | _ItemDraft, item_id: str) -> Item:
