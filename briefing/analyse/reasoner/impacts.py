@@ -62,6 +62,11 @@ def _move_stance(move: Move, kind: str, lex: Lexicon) -> Stance | None:
     return lex.stance_cues.meaning.get(kind, {}).get(key)
 
 
+def _capital(fragment: str) -> str:
+    """A source's words standing as a reason: "Defense stocks slipped", not "defense…"."""
+    return fragment[:1].upper() + fragment[1:]
+
+
 def move_signals(reading: Reading, order: tuple[int, int], lex: Lexicon) -> list[Signal]:
     out = []
     for move in reading.moves:
@@ -73,11 +78,12 @@ def move_signals(reading: Reading, order: tuple[int, int], lex: Lexicon) -> list
         if move.via == "pair":  # the other side of a currency pair: say so
             zh_word, en_word = _MOVE_WORDS[(move.direction, False)]
             own = (f"{fragment}，即{asset.zh}相对{zh_word}" if reading.zh
-                   else f"{fragment}, so the {asset.en.lower()} {en_word} in the pair")
+                   else f"{_capital(fragment)}, so {asset.en} {en_word} in the pair")
         else:
-            own = fragment
+            own = fragment if reading.zh else _capital(fragment)
         zh_word, en_word = _MOVE_WORDS[(move.direction, move.strong)]
-        reason = (Text(zh=own, en=f"The sources report that {asset.en.lower()} {en_word}")
+        # The asset's name opens the sentence: "Chinese ADRs fell", never "chinese adrs fell".
+        reason = (Text(zh=own, en=f"{asset.en} {en_word}, the sources report")
                   if reading.zh else
                   Text(zh=f"来源报道{asset.zh}{zh_word}", en=own))
         rule = f"move.{move.direction}" + (f".{move.via}" if move.via else "")
@@ -186,7 +192,7 @@ def _reason(verdict: Verdict, lex: Lexicon) -> Text:
         zh = "；".join(_distinct(s.reason.zh for s in parts[True]))
         en = "; ".join(_distinct(s.reason.en for s in parts[False]))
         return Text(zh=zh or f"来源报道{asset.zh}先后出现涨跌两个方向的走势",
-                    en=en or f"The sources report {asset.en.lower()} moving both ways")
+                    en=en or f"{asset.en} moved both ways, the sources report")
     if verdict.rule == "mixed":  # the strongest reason of each side
         up = max((s for s in verdict.support if s.polarity > 0), key=lambda s: s.polarity)
         down = min((s for s in verdict.support if s.polarity < 0), key=lambda s: s.polarity)
