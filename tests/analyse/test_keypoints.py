@@ -63,3 +63,13 @@ def test_a_list_marker_kept_by_the_source_is_not_part_of_the_point() -> None:
     text = "• Ministers in Lagos approved a 4.5% rise in the minimum wage after a week of strikes."
     points = [p.en for p in key_points(_story(make_article("Wage rise approved", text, lang="en")), lexicon(), 5)]
     assert points == ["Ministers in Lagos approved a 4.5% rise in the minimum wage after a week of strikes"]
+
+
+def test_one_statement_paraphrased_by_two_outlets_is_one_point() -> None:
+    first = make_article("港口罢工进入第三天", "港务局发言人表示，在工会作出相应答复之前，港口的夜班装卸作业将继续暂停。"
+                         "罢工已导致约40艘货轮在锚地等候。", source="a")
+    second = make_article("港口罢工持续", "港务局则表示，在工会做出答复之前，港口夜班装卸将持续暂停，显示资方立场并未松动。"
+                          "港务局发言人还表示，白班作业已恢复八成。", source="b")
+    points = [p.zh for p in key_points(_story(first, second), lexicon(), 5)]
+    assert sum("夜班" in p for p in points) == 1
+    assert any("40艘" in p for p in points) and any("白班" in p for p in points)  # other facts stay

@@ -127,11 +127,19 @@ def _tidy(text: str, zh: bool) -> str:
     return text.rstrip("。；;.")
 
 
-def _repeats(a: set[str], b: set[str]) -> bool:
-    """Two points tell one fact: most bigrams shared, or most of the shorter one's."""
+def _repeats(a: set[str], b: set[str], same_figures: bool = False) -> bool:
+    """Two points tell one fact: most bigrams shared, or most of the shorter one's — or
+    half of it when neither states a figure the other lacks (a spokesman's words as two
+    outlets paraphrase them)."""
     if not a or not b:
         return False
-    return jaccard(a, b) >= NEAR_REPEAT or len(a & b) / min(len(a), len(b)) >= 0.6
+    shared = len(a & b) / min(len(a), len(b))
+    return jaccard(a, b) >= NEAR_REPEAT or shared >= 0.6 or (same_figures and shared >= 0.5)
+
+
+def _same_figures(a: str, b: str) -> bool:
+    fa, fb = set(numbers(a)), set(numbers(b))
+    return fa <= fb or fb <= fa
 
 
 def _pick(sentences: list[Sentence], lex: Lexicon, limit: int, zh: bool,
@@ -148,7 +156,7 @@ def _pick(sentences: list[Sentence], lex: Lexicon, limit: int, zh: bool,
         if len(tidy) < (12 if zh else 40) or not balanced(tidy):
             continue
         grams = char_ngrams(tidy, 2)
-        if any(_repeats(grams, g) or tidy in t or t in tidy for _, t, g in chosen):
+        if any(_repeats(grams, g, _same_figures(tidy, t)) or tidy in t or t in tidy for _, t, g in chosen):
             continue  # the same fact from another source
         if any(_repeats(grams, g) for g in earlier):
             continue  # already a point of an earlier item
