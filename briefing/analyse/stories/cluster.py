@@ -178,10 +178,15 @@ def merge_duplicates(
             if (a, b) in checked or uf.find(a) == uf.find(b):
                 continue
             checked.add((a, b))
+            # The cheap test first (titles or openings alike, no other parties or figures):
+            # unrelated reports sharing a stock phrase rarely pass it, and then the
+            # bodies' 4-gram sets (a thousand grams each) are never compared.
+            if not _copies(a, b, articles, openings, keys, lex):
+                continue
             for i in (a, b):
                 if i not in grams:
                     grams[i] = char_ngrams(articles[i].text_norm[:FINGERPRINT_CHARS], 4)
-            if jaccard(grams[a], grams[b]) >= threshold and _copies(a, b, articles, openings, keys, lex):
+            if jaccard(grams[a], grams[b]) >= threshold:
                 uf.union(a, b)
     return uf.groups()
 
@@ -246,8 +251,9 @@ def cluster_events(
                 continue
             # Compared with the story's reports one by one (its first and latest two), not
             # with the union of their features: a union grows until everything matches it.
-            score = max(similarity(r.signature, m.signature, idf)
-                        for m in cluster.reports[:1] + cluster.reports[-2:])
+            reports = cluster.reports
+            score = max(similarity(r.signature, m.signature, idf)  # each report once
+                        for m in reports[:1] + reports[max(1, len(reports) - 2):])
             if score > best_score:
                 best, best_score = cluster, score
         if best is None:
