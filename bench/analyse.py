@@ -9,7 +9,9 @@ earlier briefings first analyses H earlier generated days (a share of their even
 back on the bench day, as running stories do) and passes those briefings as published,
 so the day pays for the check against history; only the bench day is timed.
 Targets (2 cores): 5,000 in ≤ 5 s with history, history adding ≤ 25%, ≤ 1 GB;
-10,000 in ≤ 2.2× the 5,000 time.
+10,000 in ≤ 2.2× the 5,000 time. Ratios are printed on CPU seconds (what the machine's
+load does not move) beside wall seconds; the verdict lines at the end judge the CPU
+figures, with the load average printed beside them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import random
 import resource
 import subprocess
@@ -159,9 +162,39 @@ def main(argv: list[str]) -> int:
     if len(sizes) == 2:
         for history in histories:
             a, b = results[(sizes[0], history)], results[(sizes[1], history)]
-            print(f"ratio {b['seconds'] / a['seconds']:.2f}× for {sizes[1] / sizes[0]:.0f}× the "
-                  f"articles ({history} earlier briefings)")
+            print(f"ratio {b['cpu'] / a['cpu']:.2f}× CPU ({b['seconds'] / a['seconds']:.2f}× wall) for "
+                  f"{sizes[1] / sizes[0]:.0f}× the articles ({history} earlier briefings)")
+    _verdicts(results, sizes, histories)
     return 0
+
+
+def _verdicts(results: dict[tuple[int, int], dict[str, float]], sizes: list[int],
+              histories: list[int]) -> None:
+    """The issue's targets, one line each (CPU seconds: a loaded machine inflates wall)."""
+    load = os.getloadavg()[0]
+    print(f"targets (load average {load:.1f}, {os.cpu_count()} CPUs):")
+
+    def line(ok: bool, text: str) -> None:
+        print(f"  [{'ok' if ok else 'MISS'}] {text}")
+
+    for history in histories:
+        r = results.get((5000, history))
+        if r is not None:
+            line(r["cpu"] <= 5.0, f"5,000 articles with {history} earlier: {r['cpu']:.2f} CPU-s "
+                 f"({r['seconds']:.2f} s wall), target <= 5 s")
+        base = results.get((5000, 0))
+        if r is not None and base is not None and history:
+            extra = r["cpu"] / base["cpu"] - 1
+            line(extra <= 0.25, f"history ({history} earlier) adds {extra * 100:+.0f}% CPU to the "
+                 f"5,000-article day, target <= +25%")
+    if len(sizes) == 2:
+        for history in histories:
+            a, b = results[(sizes[0], history)], results[(sizes[1], history)]
+            ratio = b["cpu"] / a["cpu"]
+            line(ratio <= 2.2 * sizes[1] / sizes[0] / 2, f"{sizes[1]:,} / {sizes[0]:,} articles "
+                 f"({history} earlier): {ratio:.2f}× CPU, target <= 2.2× for 2× the articles")
+    worst = max(r["peak_rss_mb"] for r in results.values())
+    line(worst <= 1024, f"peak RSS {worst:.0f} MB, target <= 1 GB")
 
 
 if __name__ == "__main__":
