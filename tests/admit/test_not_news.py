@@ -129,3 +129,24 @@ def test_custom_rules_replace_the_bundled_ones(tmp_path: Path) -> None:
     rules = load_rules(path)
     assert not_news("Your horoscope for Tuesday", rules=rules) is not None
     assert not_news("Podcast: anything", rules=rules) is None
+
+
+@pytest.mark.parametrize(("title", "rule"), [
+    ("The 11 most infamous abductions in modern history", "evergreen"),
+    ("The biggest box office flops of the 21st century", "evergreen"),
+    ("Lantern festivals across Asia, in pictures", "gallery"),
+    ("Photos: Floods sweep through the delta", "gallery"),
+    ("春节庙会人潮涌动（组图）", "gallery"),
+])
+def test_rankings_of_all_time_and_galleries_are_not_the_days_news(title: str, rule: str) -> None:
+    verdict = not_news(title, "A short text.")
+    assert verdict is not None and verdict.rule == rule
+
+
+@pytest.mark.parametrize("title", [
+    "The biggest falls on the FTSE this week as miners slide",
+    "Stocks post biggest gain in history of the index after rate cut",
+    "Pictures show damage after overnight strikes on the port",
+])
+def test_news_that_only_sounds_like_a_ranking_or_gallery_stays(title: str) -> None:
+    assert not_news(title, "A short text.") is None
