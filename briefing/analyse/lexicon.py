@@ -69,6 +69,7 @@ class StanceCues(Entry):
 
 class SectionCues(Entry):
     sections: dict[str, Bilingual]
+    not_cues: Bilingual = Bilingual()  # words holding a cue that mean something else
 
 
 class _EntitiesFile(Entry):
@@ -227,5 +228,5 @@ def lexicon() -> Lexicon:
         ),
         cue_matcher=TermMatcher(cue_terms),
         ignore_matcher=TermMatcher(ignore_terms),
-        section_matcher=TermMatcher(section_terms),
+        section_matcher=TermMatcher(section_terms, blockers=(*sections.not_cues.zh, *sections.not_cues.en)),
     )
