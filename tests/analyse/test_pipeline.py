@@ -219,3 +219,19 @@ def test_a_full_item_with_nothing_but_its_title_becomes_a_headline_and_the_next_
     briefs = [i.title.en for s in day.sections if s.brief for i in s.items]
     assert full == ["Lebanon asks donors for reconstruction funds"]
     assert briefs == ["Germany pledges support for Lebanon after peacekeepers leave"]
+
+
+def test_a_verb_that_holds_a_cue_does_not_place_a_story() -> None:
+    from briefing.analyse.base import Story
+    from briefing.analyse.classify import classify
+    from briefing.analyse.lexicon import lexicon
+    from briefing.analyse.pipeline import taxonomy
+
+    sections = taxonomy(Config.model_validate({}).analysis)
+
+    def section_of(title: str) -> str:
+        article = make_article(title, "A short clip from a morning show.", lang="en")
+        return classify(Story(id="s", articles=(article,), section="", score=1.0), lexicon(), sections)
+
+    assert section_of("Coach shares how a childhood injury shaped her training") != "markets"
+    assert section_of("Shares fell sharply as the chipmaker cut its outlook") == "markets"

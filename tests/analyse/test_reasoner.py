@@ -289,3 +289,9 @@ def test_a_diplomatic_escalation_is_no_war() -> None:
     assert "crude_oil" not in tags(text, lang="en")
     assert tags("Israel and Iran traded missile strikes overnight as the conflict escalated.",
                 lang="en")["crude_oil"].stance in UP
+
+
+def test_war_named_as_background_is_no_escalation() -> None:
+    text = ("The letter accuses Israel of war crimes against Palestinians in Gaza and asks the "
+            "festival to take a stand.")
+    assert "crude_oil" not in tags(text, lang="en")
