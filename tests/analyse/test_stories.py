@@ -78,3 +78,26 @@ def test_history_index_offers_only_plausible_items() -> None:
     items = analyse_day([repeat, fresh], DATE, Config.model_validate({"analysis": {"dedupe_days": 5}}),
                         published=days, clock=CLOCK).items()
     assert [i.title.zh for i in items] == ["公司25号发布季度财报 营收125亿元"]
+
+
+def test_a_story_first_run_as_a_headline_comes_back_as_a_follow_up_when_reported_in_full() -> None:
+    from briefing.analyse.stories.cluster import build_stories
+    from briefing.analyse.stories.history import apply_history
+    from briefing.model import Briefing, Item, Section, Source, Text
+
+    told = Item(id="y1", title=Text(en="Iran's top diplomat to attend talks with US envoys in Geneva"),
+                sources=[Source(name="wire", article_id="old")])
+    yesterday = Briefing(date=dt.date(2026, 2, 4), title=Text(en="x"),
+                         sections=[Section(key="more", title=Text(en="More"), brief=True, items=[told])])
+    reports = [make_article(f"Iran's top diplomat meets US envoys in Geneva for talks ({n})",
+                            "Iran's foreign minister met US envoys in Geneva on Tuesday for a second "
+                            "round of talks, as Iran held naval drills.", lang="en", source=source,
+                            published="2026-02-05T08:00:00+08:00")
+               for n, source in enumerate(["a", "b"])]
+    lex = lexicon()
+    stories = build_stories(reports, lex, Config().analysis.clustering)
+    published = recent_stories([yesterday], DATE, 3, lex)
+    kept = apply_history(stories, published, lex)
+    assert [s.follow_up for s in kept] == [True]
+    one = apply_history(build_stories(reports[:1], lex, Config().analysis.clustering), published, lex)
+    assert one == []  # one more report of a headline is a repeat

@@ -47,6 +47,7 @@ class PublishedStory:
     figures: frozenset[str]  # every figure the item stated (new facts are figures beyond these)
     titles: tuple[frozenset[str], frozenset[str]]  # zh, en title bigrams
     signature: Signature
+    headline_only: bool = False  # published as a headline (no key points): told, not reported
 
 
 def _describe(item: Item, lex: Lexicon) -> PublishedStory:
@@ -64,6 +65,7 @@ def _describe(item: Item, lex: Lexicon) -> PublishedStory:
                 frozenset(char_ngrams(item.title.en, 2)) if item.title.en else frozenset()),
         signature=describe(main, points[:LEAD_CHARS], time, lex,
                            extra_titles=[other] if other else []),
+        headline_only=not item.key_points,
     )
 
 
@@ -158,7 +160,11 @@ def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, se
 
 
 def _new_facts(story: Story, prior: PublishedStory) -> bool:
+    """What came since: figures the item did not state, or — when the item was only a
+    headline — reports from two sources or more, which now tell the story in full."""
     fresh = [a for a in story.articles if a.id not in prior.article_ids][:MAX_FRESH]
+    if prior.headline_only and len({a.source_id for a in fresh}) >= 2:
+        return True
     figures: set[str] = set()
     for a in fresh:
         figures |= numbers(a.title_norm + "\n" + a.text_norm[:LEAD_CHARS])
