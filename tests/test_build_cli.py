@@ -102,3 +102,10 @@ def test_every_command_has_help() -> None:
         assert command is not None, f"`briefing {name}` does not load"
         assert command.help, f"`briefing {name}` has no help text"
         assert runner.invoke(cli, [name, "--help"]).exit_code == 0
+
+
+def test_a_built_html_page_carries_its_stylesheet(tmp_path: Path, config: Path) -> None:
+    _build(config, tmp_path / "out", "--format", "html")
+    page = (tmp_path / "out" / "zh" / DATE / "briefing.html").read_text(encoding="utf-8")
+    assert 'href="assets/' not in page  # nothing beside it to link to
+    assert "<style>" in page and "--serif:" in page

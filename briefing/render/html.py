@@ -13,6 +13,7 @@ Output is deterministic: no timestamps, stable ids, stable order.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import shutil
@@ -143,6 +144,7 @@ class PageView:
     running_head: str
     page_label: tuple[str, str]
     impact_map: MapView | None = None
+    stylesheet: Markup | None = None  # the stylesheet itself, for a page that stands alone
 
 
 # ---------------------------------------------------------------- building the view
@@ -412,8 +414,13 @@ def render_html(
     assets_href: str = "assets/",
     footer_html: str | None = None,
     for_pdf: bool = False,
+    inline_assets: bool = False,
 ) -> str:
-    """A complete standalone HTML page for one edition of a briefing."""
+    """A complete HTML page for one edition of a briefing.
+
+    The site's pages link the shared stylesheet under `assets_href`; a page that travels
+    alone (`briefing build`, `briefing render`) carries it inline (`inline_assets`), so it
+    opens styled wherever it is saved or sent."""
     page = page_context(
         briefing,
         edition,
@@ -422,6 +429,9 @@ def render_html(
         footer_html=footer_html,
         for_pdf=for_pdf,
     )
+    if inline_assets:
+        css = (ASSETS_DIR / STYLESHEET).read_text(encoding="utf-8")
+        page = dataclasses.replace(page, stylesheet=Markup(css.replace("</", "<\\/")))
     return environment().get_template(TEMPLATE_NAME).render(page=page)
 
 

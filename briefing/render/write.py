@@ -39,7 +39,8 @@ def render_edition(
         from briefing.render.html import render_html
 
         page = render_html(
-            briefing, edition, other_edition_href=other_edition_href, footer_html=footer_html
+            briefing, edition, other_edition_href=other_edition_href, footer_html=footer_html,
+            inline_assets=True,
         ).encode("utf-8")
         files["briefing.html"] = page
         files["index.html"] = page
