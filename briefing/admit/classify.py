@@ -10,6 +10,7 @@ briefing's items) ask the same questions and get the same answers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,17 +37,39 @@ def _evidence(text: str) -> str:
     return text if len(text) <= _EVIDENCE_CHARS else text[: _EVIDENCE_CHARS - 1] + "…"
 
 
-def _match(rule: Rule, title: str, text: str, cats: frozenset[str], lead_chars: int) -> str | None:
-    if rule.max_chars is not None and len(text) > rule.max_chars:
+class _Entry:
+    """A title and body as the rules read them: as written, and lowercased (made once)."""
+
+    def __init__(self, title: str, text: str) -> None:
+        self.title = title
+        self.text = text
+        self._lower: tuple[str, str] | None = None
+
+    def lower(self) -> tuple[str, str]:
+        if self._lower is None:
+            self._lower = (self.title.lower(), self.text.lower())
+        return self._lower
+
+
+def _found(m: re.Match[str], original: str, searched: str) -> str:
+    """The matched words as written (lowercasing kept the length: the usual case)."""
+    if len(original) == len(searched):
+        return _evidence(original[m.start() : m.end()])
+    return _evidence(m.group(0))
+
+
+def _match(rule: Rule, entry: _Entry, cats: frozenset[str], lead_chars: int) -> str | None:
+    if rule.max_chars is not None and len(entry.text) > rule.max_chars:
         return None
+    title, text = entry.lower() if rule.lowered else (entry.title, entry.text)
     if rule.title is not None and (m := rule.title.search(title)):
-        return f"title {_evidence(m.group(0))!r}"
+        return f"title {_found(m, entry.title, title)!r}"
     if rule.categories and (hit := rule.categories & cats):
         return f"category {sorted(hit)[0]!r}"
     if rule.lead is not None and (m := rule.lead.search(text[:lead_chars])):
-        return f"text {_evidence(m.group(0))!r}"
+        return f"text {_found(m, entry.text, text)!r}"
     if rule.text is not None and (m := rule.text.search(text)):
-        return f"text {_evidence(m.group(0))!r}"
+        return f"text {_found(m, entry.text, text)!r}"
     return None
 
 
@@ -63,8 +86,9 @@ def not_news(
     """
     rules = rules or default_rules()
     cats = frozenset(c.strip().casefold() for c in categories if c and c.strip())
+    entry = _Entry(title, text)
     for rule in rules.rules:
-        where = _match(rule, title, text, cats, rules.lead_chars)
+        where = _match(rule, entry, cats, rules.lead_chars)
         if where is not None:
             return Rejection(rule.id, rule.reason, where)
     return None

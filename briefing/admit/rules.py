@@ -66,6 +66,26 @@ def _union(patterns: list[str], flags: int = 0) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I | flags)
 
 
+_ESCAPED = re.compile(r"\\.")
+
+
+def lowercase_only(patterns: list[str]) -> bool:
+    """True when no pattern names an uppercase letter (escapes such as `\\S` aside).
+
+    Such patterns match lowercased text without `re.I` exactly as they match the text with
+    it, and 2-3x faster: Python's `re` tries every case of every letter at every position.
+    """
+    return not any(ch.isupper() for p in patterns for ch in _ESCAPED.sub("", p))
+
+
+def _rule_union(patterns: list[str], flags: int, lowered: bool) -> re.Pattern[str] | None:
+    if not lowered:
+        return _union(patterns, flags)
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns), flags)
+
+
 @dataclass(frozen=True)
 class Rule:
     """One kind of not-news, with its patterns compiled per field."""
@@ -77,6 +97,7 @@ class Rule:
     lead: re.Pattern[str] | None
     text: re.Pattern[str] | None
     max_chars: int | None
+    lowered: bool = False  # compiled without re.I: searched in lowercased title and text
 
 
 @dataclass(frozen=True)
@@ -91,24 +112,27 @@ class Rules:
 
 
 def _compile(spec: _FileSpec) -> Rules:
-    rules = tuple(
-        Rule(
-            id=r.id,
-            reason=r.reason,
-            title=_union(r.title, _FLAGS["title"]),
-            categories=frozenset(c.casefold() for c in r.categories),
-            lead=_union(r.lead, _FLAGS["lead"]),
-            text=_union(r.text, _FLAGS["text"]),
-            max_chars=r.max_chars,
-        )
-        for r in spec.rules
-    )
+    rules = tuple(_compile_rule(r) for r in spec.rules)
     return Rules(
         rules=rules,
         lead_chars=spec.lead_chars,
         strip_line=_union(spec.strip_lines),
         inline_prompt=_union(spec.inline_prompts),
         publisher_not=_union(spec.publisher_not),
+    )
+
+
+def _compile_rule(r: _RuleSpec) -> Rule:
+    lowered = lowercase_only([*r.title, *r.lead, *r.text])
+    return Rule(
+        id=r.id,
+        reason=r.reason,
+        title=_rule_union(r.title, _FLAGS["title"], lowered),
+        categories=frozenset(c.casefold() for c in r.categories),
+        lead=_rule_union(r.lead, _FLAGS["lead"], lowered),
+        text=_rule_union(r.text, _FLAGS["text"], lowered),
+        max_chars=r.max_chars,
+        lowered=lowered,
     )
 
 

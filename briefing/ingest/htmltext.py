@@ -201,19 +201,37 @@ def _render(node: _Node, out: list[str], depth: int = 0) -> None:
             out.append("\n\n")
 
 
+# Markup made only of attribute-less paragraph, line-break and emphasis tags (most feed
+# summaries: `<p>…</p>`, `<br>`, `<b>`) renders the same without building a tree: each
+# paragraph tag becomes a blank line, `<br>` a line break, emphasis nothing.
+_SIMPLE_NAMES = r"(p|br|b|i|em|strong|span|u|sub|sup|small)"
+_SIMPLE_TAG = re.compile(rf"<(/?){_SIMPLE_NAMES}\s*/?>", re.I)
+_OTHER_MARKUP = re.compile(rf"<(?!/?{_SIMPLE_NAMES}\s*/?>)", re.I)  # any other '<'
+
+
+def _simple(match: re.Match[str]) -> str:
+    tag = match.group(2).lower()
+    if tag == "br":
+        return "\n"
+    return "\n\n" if tag == "p" else ""
+
+
 def html_to_text(markup: str) -> str:
     """Readable text of an HTML fragment or page: paragraphs separated by blank lines."""
     if "<" not in markup and "&" not in markup:
         return markup
-    builder = _TreeBuilder()
-    try:
-        builder.feed(markup)
-        builder.close()
-    except Exception:  # the stdlib parser is lenient, but never let markup sink an entry
-        return re.sub(r"<[^>]*>", " ", html_lib.unescape(markup))
-    out: list[str] = []
-    _render(builder.root, out)
-    text = "".join(out)
+    if _OTHER_MARKUP.search(markup) is not None:
+        out: list[str] = []
+        builder = _TreeBuilder()
+        try:
+            builder.feed(markup)
+            builder.close()
+        except Exception:  # the stdlib parser is lenient, but never let markup sink an entry
+            return re.sub(r"<[^>]*>", " ", html_lib.unescape(markup))
+        _render(builder.root, out)
+        text = "".join(out)
+    else:
+        text = html_lib.unescape(_SIMPLE_TAG.sub(_simple, markup))
     text = re.sub(r"[ \t\r\f\v]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

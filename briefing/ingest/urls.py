@@ -39,12 +39,15 @@ def _tracking(name: str) -> bool:
     return name.startswith(("utm_", "utm-", "at_", "pk_")) or name in _TRACKING
 
 
+_ABSOLUTE = ("http://", "https://", "HTTP://", "HTTPS://")
+
+
 def canonical_url(url: str | None, base: str | None = None) -> str | None:
     """`url` resolved against `base`, without tracking parameters; None if not http(s)."""
     if not url:
         return None
     url = url.strip()
-    if base:
+    if base and not url.startswith(_ABSOLUTE):  # most feed links are absolute already
         url = urljoin(base, url)
     try:
         parts = urlsplit(url)
@@ -59,5 +62,8 @@ def canonical_url(url: str | None, base: str | None = None) -> str | None:
         host = f"[{host}]"
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)]
-    return urlunsplit((scheme, host, parts.path or "/", urlencode(query), ""))
+    query = ""
+    if parts.query:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        query = urlencode([(k, v) for k, v in pairs if not _tracking(k)])
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))

@@ -150,3 +150,23 @@ def test_rankings_of_all_time_and_galleries_are_not_the_days_news(title: str, ru
 ])
 def test_news_that_only_sounds_like_a_ranking_or_gallery_stays(title: str) -> None:
     assert not_news(title, "A short text.") is None
+
+
+def test_rules_match_any_case_and_show_the_words_as_written(tmp_path: Path) -> None:
+    """Lowercase rules search lowercased text (no re.I); a rule naming capitals keeps re.I."""
+    path = tmp_path / "admission.yaml"
+    path.write_text(
+        "rules:\n"
+        "  - id: lower\n    reason: r\n    text: ['ad feature\\b']\n"
+        "  - id: capitals\n    reason: r\n    title: ['[A-Z]{3} ALERT']\n",
+        "utf-8",
+    )
+    rules = load_rules(path)
+    assert [r.lowered for r in rules.rules] == [True, False]
+    verdict = not_news("Rates", "An AD Feature for savers.", rules=rules)
+    assert verdict is not None and verdict.rule == "lower"
+    assert "AD Feature" in verdict.evidence  # as written, not lowercased
+    assert not_news("fed alert", rules=rules) is not None  # re.I: any case still matches
+    # a character whose lowercase is longer ('İ' -> 'i̇') shifts no evidence out of place
+    shifted = not_news("x", "İİ an ad feature", rules=rules)
+    assert shifted is not None and "ad feature" in shifted.evidence

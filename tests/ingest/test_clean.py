@@ -75,6 +75,22 @@ def test_html_to_text_drops_chrome_and_survives_deep_nesting() -> None:
     assert time.process_time() - started < 2  # linear, not quadratic, in the depth
 
 
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>Rates &amp; yields</p><p>Held<br>steady</p>", "Rates & yields\n\nHeld\nsteady"),
+        ("<P>Stocks <B>rose</B></P>", "Stocks rose"),
+        ("one<br/>two<br />three", "one\ntwo\nthree"),
+        ("&lt;p&gt; is text here", "<p> is text here"),
+        ("a < b and c > d", "a < b and c > d"),  # not tags: the full parser decides
+        ('<p class="x">attrs</p><p>go the long way</p>', "attrs\n\ngo the long way"),
+        ("<p>kept</p><nav>menu</nav>", "kept"),
+    ],
+)
+def test_html_to_text_simple_and_full_paths_agree(html: str, text: str) -> None:
+    assert html_to_text(html) == text
+
+
 def test_sanitize_html_allowlist() -> None:
     out = sanitize_html(
         '<a href="javascript:x()">a</a><a href="https://ok/">b</a><img src="file:///etc/passwd">'
