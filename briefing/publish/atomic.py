@@ -101,14 +101,39 @@ class SafeWriter:
     def write_text(self, rel: str, text: str) -> Path:
         return self.write_bytes(rel, text.encode("utf-8"))
 
-    def link_from(self, source: Path, rel: str) -> Path:
-        """Reuse an unchanged file of the previous release: a hard link, else a copy."""
-        target = self._claim(rel)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-        return target
+    def link_files(self, source: Path, rels: list[str]) -> bool:
+        """Reuse unchanged files of the previous release: each `rel` hard-linked (else copied)
+        from `source / rel`. All or nothing: when one is missing, those already linked are
+        removed again and False is returned (the caller renders them instead)."""
+        done: list[str] = []
+        for rel in rels:
+            target = self._claim(rel)
+            done.append(rel)
+            try:
+                _link_or_copy(source / rel, target)
+            except FileNotFoundError:
+                for name in done:
+                    (self.root / name).unlink(missing_ok=True)
+                    self.written.discard(name)
+                return False
+        return True
+
+    def record(self, rels: list[str]) -> None:
+        """Claim files another process wrote under this root with its own `SafeWriter` (a
+        render worker): the same path rules apply, and still no file is written twice."""
+        for rel in rels:
+            self.path(rel)
+            if rel in self.written:
+                raise PublishError(f"refusing to write the same file twice in one build: {rel}")
+            self.written.add(rel)
+
+    def merge(self, other: SafeWriter) -> None:
+        """Take over what another writer of the same folder wrote (a thread's)."""
+        both = self.written & other.written
+        if both:
+            raise PublishError(f"refusing to write the same file twice in one build: {min(both)}")
+        self.written |= other.written
+        self._folders |= other._folders
 
     def link_tree(self, source: Path, rel_dir: str) -> None:
         """Reuse a folder another tool wrote into the previous release (a Pagefind bundle):
@@ -123,11 +148,10 @@ class SafeWriter:
             if rel in self.written:
                 raise PublishError(f"refusing to write the same file twice in one build: {rel}")
             self.written.add(rel)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(path, target)
-            except OSError:
-                shutil.copyfile(path, target)
+            if target.parent not in self._folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self._folders.add(target.parent)
+            _link_or_copy(path, target)
 
     def adopt(self, rel_dir: str) -> None:
         """Record files another writer (e.g. `render.html.write_assets`) put under `rel_dir`."""
@@ -232,6 +256,16 @@ class Releases:
             self.manifest_path(old).unlink(missing_ok=True)
             removed.append(old)
         return removed
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link (the release shares the file), else a copy (another file system)."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def pause_hook() -> None:

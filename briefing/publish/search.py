@@ -92,9 +92,52 @@ def build_index(
     timeout: float = 300,
     workers: int | None = None,
 ) -> list[str]:
-    """Write every bundle of `keys` under `site`: linked from `live` when its key matches
-    `previous` (via `link(source_dir, rel_dir)`), else indexed by Pagefind. Returns the bundles
-    indexed this time."""
+    """Write every bundle of `keys` under `site` (see `start_index`) and wait for Pagefind.
+    Returns the bundles indexed this time."""
+    return start_index(site, keys, live=live, previous=previous, link=link, timeout=timeout,
+                       workers=workers).wait()
+
+
+class Indexing:
+    """Pagefind runs in progress; `wait()` returns the bundles they indexed or raises the
+    first failure. Each run is a subprocess watched by a thread, so the build goes on
+    writing the rest of the release meanwhile."""
+
+    def __init__(self, todo: list[str], pool: concurrent.futures.ThreadPoolExecutor | None,
+                 futures: list[concurrent.futures.Future[None]]) -> None:
+        self.todo = todo
+        self._pool = pool
+        self._futures = futures
+
+    def wait(self) -> list[str]:
+        try:
+            for future in self._futures:
+                future.result()
+        finally:
+            self.close()
+        return self.todo
+
+    def close(self) -> None:
+        """Stop starting runs and wait for those started (a failed build discards the
+        staging folder only after Pagefind has stopped writing into it)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def start_index(
+    site: Path,
+    keys: Mapping[str, str],
+    *,
+    live: Path | None = None,
+    previous: Mapping[str, str] | None = None,
+    link: Callable[[Path, str], object] | None = None,
+    timeout: float = 300,
+    workers: int | None = None,
+) -> Indexing:
+    """Start writing every bundle of `keys` under `site`: linked from `live` when its key
+    matches `previous` (via `link(source_dir, rel_dir)`, done before this returns), else
+    indexed by Pagefind, one run per CPU at a time, in the background."""
     binary = pagefind_binary()
     todo: list[str] = []
     for rel, key in sorted(keys.items()):
@@ -106,11 +149,12 @@ def build_index(
             link(source, rel)
         else:
             todo.append(rel)
+    if not todo:
+        return Indexing(todo, None, [])
     count = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=count) as pool:
-        for _ in pool.map(lambda rel: _index_bundle(binary, site, rel, timeout), todo):
-            pass
-    return todo
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=count)
+    futures = [pool.submit(_index_bundle, binary, site, rel, timeout) for rel in todo]
+    return Indexing(todo, pool, futures)
 
 
 def _index_bundle(binary: Path, site: Path, rel: str, timeout: float) -> None:

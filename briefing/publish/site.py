@@ -20,7 +20,9 @@ import hashlib
 import json
 import multiprocessing
 import os
+import posixpath
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -229,40 +231,62 @@ def build_site(
 
     times = _publication_times(store, texts, previous, options.timezone)
     staging = releases.stage()
+    indexing: Any = None
+    tasks: list[_Task] = []
     try:
         writer = SafeWriter(staging)
         days: dict[dt.date, DayInfo] = {}
-        written_pages: list[str] = []
+        links: dict[str, list[str]] = {}  # each page written this time → its relative links
         prev_days: dict[str, Any] = previous.get("days", {})
-        todo: list[dt.date] = []
         # the last passing verdict of each day: the default gate skips an unchanged input
         gated: dict[dt.date, str] = {
             d: str(prev_days.get(d.isoformat(), {}).get("gate", "")) for d in ordered
         } if check is None else {}
-        for day in ordered:
-            cached = prev_days.get(day.isoformat())
-            if live is not None and cached and cached.get("key") == keys[day] and _reuse_day(
-                writer, live, day, options
-            ):
-                days[day] = DayInfo.from_dict(cached["info"])
+        reusable = [
+            d for d in ordered if live is not None and prev_days.get(d.isoformat(), {}).get("key") == keys[d]
+        ]
+        todo = sorted(set(ordered) - set(reusable))
+        processes = _render_processes(len(todo), workers)
+        # Linking the unchanged days and deleting older releases wait on the disk, not the
+        # CPU: they run in threads while this one renders, unless a render pool is to fork
+        # (no thread may run across a fork). Older releases go first so that after the swap
+        # `keep_releases` remain (the live one and the newest others; a failed build leaves
+        # one fewer).
+        link_writer = SafeWriter(staging)
+        linking = _Task(_link_days, link_writer, live, reusable, options)
+        pruning = _Task(releases.prune, options.site.keep_releases - 1)
+        tasks += [linking, pruning]
+        if processes <= 1:
+            linking.start()
+            pruning.start()
+        else:
+            linking.result()
+        for day, rendered in _render_days(todo, texts, neighbours, options, check, processes, gated, writer):
+            gated[day] = rendered.gate
+            links.update(rendered.links)
+            days[day] = rendered.info
+            report.rendered.append(day)
+            if progress is not None:
+                progress(day, len(days), len(texts), True)
+        pruning.start()
+        linked = linking.result()
+        writer.merge(link_writer)
+        for day in reusable:
+            if day in linked:
+                days[day] = DayInfo.from_dict(prev_days[day.isoformat()]["info"])
                 report.reused += 1
                 if progress is not None:
                     progress(day, len(days), len(texts), False)
-            else:
-                todo.append(day)
-        for day, rendered in _render_days(todo, texts, neighbours, options, check, workers, gated):
+        missing = [d for d in reusable if d not in linked]  # a file gone from the live release
+        for day, rendered in _render_days(missing, texts, neighbours, options, check, 1, gated, writer):
             gated[day] = rendered.gate
-            for rel, data in rendered.files:
-                writer.write_bytes(rel, data)
-            written_pages.extend(rendered.pages)
+            links.update(rendered.links)
             days[day] = rendered.info
             report.rendered.append(day)
             if progress is not None:
                 progress(day, len(days), len(texts), True)
         timings["days"] = time.perf_counter() - started - timings["read"]
-        _write_site_files(writer, staging, options, days, written_pages, times)
-        _verify(staging, written_pages)
-        timings["site"] = time.perf_counter() - started - timings["read"] - timings["days"]
+        # Pagefind reads only day pages: it runs while the rest of the release is written.
         search_keys: dict[str, str] = {}
         if options.site.search and days:
             from briefing.publish import search
@@ -270,9 +294,15 @@ def build_site(
             search_keys = search.bundle_keys(
                 options.site.languages, {d: keys[d] for d in days}, search.pagefind_binary()
             )
-            for rel in search.build_index(
+            indexing = search.start_index(
                 staging, search_keys, live=live, previous=previous.get("search"), link=writer.link_tree
-            ):
+            )
+        _write_site_files(writer, staging, options, days, links, times)
+        _check_links(staging, links)
+        pruning.result()
+        timings["site"] = time.perf_counter() - started - timings["read"] - timings["days"]
+        if indexing is not None:
+            for rel in indexing.wait():
                 writer.adopt(rel)
         timings["search"] = time.perf_counter() - started - sum(timings.values())
         manifest = {
@@ -291,8 +321,13 @@ def build_site(
         manifest_json = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
         report.release = releases.commit(staging, site_key[:16], manifest_json)
     except BaseException:
+        if indexing is not None:
+            indexing.close()
+        for task in tasks:
+            task.join()
         releases.discard(staging)
         raise
+    report.rendered.sort()
     report.published = True
     releases.prune(options.site.keep_releases)
     if hugo_dir is not None:
@@ -366,21 +401,6 @@ def _load_manifest(releases: Releases, live: Path | None) -> dict[str, Any]:
     return data if data.get("version") == MANIFEST_VERSION else {}
 
 
-def _reuse_day(writer: SafeWriter, live: Path, day: dt.date, options: PublishOptions) -> bool:
-    """Link an unchanged day's files from the live release; False if any is missing."""
-    wanted = _day_files(options)
-    rels = [
-        f"{edition_slug(e)}/{day.isoformat()}/{name}"
-        for e in options.site.languages
-        for name in wanted
-    ]
-    if not all((live / rel).is_file() for rel in rels):
-        return False
-    for rel in rels:
-        writer.link_from(live / rel, rel)
-    return True
-
-
 def _day_files(options: PublishOptions) -> list[str]:
     names = {"html": "index.html", "md": "briefing.md", "json": "briefing.json", "pdf": "briefing.pdf"}
     return [names[f] for f in ("html", "md", "json", "pdf") if f in options.formats]
@@ -436,11 +456,11 @@ def render_markdowns(briefing: Briefing, options: PublishOptions) -> dict[str, s
 
 @dataclass
 class RenderedDay:
-    """One day's files (relative path, bytes), its pages and what the indexes need of it."""
+    """One day as written: what the indexes need of it, its pages' links, its files."""
 
     info: DayInfo
-    files: list[tuple[str, bytes]]
-    pages: list[str]
+    files: list[str]  # relative paths, written by the renderer's own SafeWriter
+    links: dict[str, list[str]]  # each page → its relative links, for the link check
     gate: str = ""  # the gate key it passed with (the default gate only)
 
 
@@ -454,38 +474,102 @@ def _render_days(
     neighbours: dict[dt.date, tuple[dt.date | None, dt.date | None]],
     options: PublishOptions,
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None,
-    workers: int | None,
+    processes: int,
     gated: dict[dt.date, str],
+    writer: SafeWriter,
 ) -> Iterator[tuple[dt.date, RenderedDay]]:
-    """Render the changed days, in order; in forked processes when there are many.
+    """Render and write the changed days, in order; in forked processes when there are many.
 
-    A day a worker could not render is rendered again here, so its error (a `GateError`
-    naming the day, a template bug) is raised with its own type and message.
+    A worker writes its days' files into the staging folder itself (through a `SafeWriter`
+    of its own) and finds their pages' links, so the parent only claims the paths: the
+    rendering, the writing and most of the link check run on every CPU. A day a worker
+    could not render is rendered again here, so its error (a `GateError` naming the day, a
+    template bug) is raised with its own type and message.
     """
-    count = min(workers or os.cpu_count() or 1, len(todo) // 8 or 1)
-    if count <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    count = processes
+    if count <= 1:
         for day in todo:
-            yield day, _render_day(texts[day], day, neighbours[day], options, check, gated.get(day))
+            yield day, _render_day(writer, texts[day], day, neighbours[day], options, check, gated.get(day))
         return
     import concurrent.futures
 
-    _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check, gated=gated)
+    _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check, gated=gated, root=writer.root)
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             chunk = max(1, min(16, len(todo) // (count * 4)))
             for day, result in zip(todo, pool.map(_render_job, todo, chunksize=chunk), strict=True):
                 if result is None:
-                    result = _render_day(texts[day], day, neighbours[day], options, check, gated.get(day))
+                    result = _render_day(writer, texts[day], day, neighbours[day], options, check, gated.get(day))
+                else:
+                    writer.record(result.files)
                 yield day, result
     finally:
         _JOB.clear()
 
 
+def _render_processes(days: int, workers: int | None) -> int:
+    """How many processes render `days` changed days: one per CPU (or `workers`) when
+    there are many; 1 means in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(workers or os.cpu_count() or 1, days // 8 or 1))
+
+
+def _link_days(writer: SafeWriter, live: Path | None, days: list[dt.date], options: PublishOptions) -> set[dt.date]:
+    """Hard-link the unchanged days' files from the live release; the days linked."""
+    names = _day_files(options)
+    linked: set[dt.date] = set()
+    for day in days:
+        iso = day.isoformat()
+        rels = [f"{edition_slug(e)}/{iso}/{name}" for e in options.site.languages for name in names]
+        if live is not None and writer.link_files(live, rels):
+            linked.add(day)
+    return linked
+
+
+class _Task:
+    """A function run in a thread (`start`) or here (`result` without `start`); `result`
+    waits for it and raises what it raised."""
+
+    def __init__(self, func: Callable[..., Any], *args: Any) -> None:
+        self._func, self._args = func, args
+        self._thread: threading.Thread | None = None
+        self._done = False
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self._value = self._func(*self._args)
+        except BaseException as exc:  # raised again by result()
+            self._error = exc
+        self._done = True
+
+    def start(self) -> None:
+        if self._thread is None and not self._done:
+            self._thread = threading.Thread(target=self._run, daemon=True)
+            self._thread.start()
+
+    def join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+
+    def result(self) -> Any:
+        if self._thread is None and not self._done:
+            self._run()
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def _render_job(day: dt.date) -> RenderedDay | None:
     try:
+        if "writer" not in _JOB:  # one per worker process, made after the fork
+            _JOB["writer"] = SafeWriter(_JOB["root"])
         return _render_day(
-            _JOB["texts"][day], day, _JOB["neighbours"][day], _JOB["options"], _JOB["check"],
+            _JOB["writer"], _JOB["texts"][day], day, _JOB["neighbours"][day], _JOB["options"], _JOB["check"],
             _JOB["gated"].get(day),
         )
     except Exception:  # the parent renders it again and raises the real error
@@ -493,6 +577,7 @@ def _render_job(day: dt.date) -> RenderedDay | None:
 
 
 def _render_day(
+    writer: SafeWriter,
     text: str,
     day: dt.date,
     around: tuple[dt.date | None, dt.date | None],
@@ -500,8 +585,9 @@ def _render_day(
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None,
     passed: str | None = None,
 ) -> RenderedDay:
-    """One day's files. `passed` is the key of the day's last passing gate verdict: the
-    default gate runs only when its input differs (a template change does not re-check)."""
+    """Render one day and write its files. `passed` is the key of the day's last passing
+    gate verdict: the default gate runs only when its input differs (a template change
+    does not re-check). Everything is rendered before the first file is written."""
     from briefing.publish import gate, pages
     from briefing.publish.pages import DayInfo
     from briefing.render import impact_map
@@ -518,7 +604,7 @@ def _render_day(
     info = day_info(briefing, languages)
     prev, next_ = (DayInfo(date=d, items=0, titles={}) if d else None for d in around)
     files: list[tuple[str, bytes]] = []
-    pages_: list[str] = []
+    links: dict[str, list[str]] = {}
     json_bytes = briefing.to_json().encode("utf-8")
     for i, edition in enumerate(languages):
         folder = f"{edition_slug(edition)}/{iso}"
@@ -540,7 +626,7 @@ def _render_day(
             info.assets[edition] = impact_map.day_assets(page.impact_map.data)
         decorated = pages.decorate_day_page(html, options.site, edition, info, prev=prev, next=next_)
         files.append((f"{folder}/index.html", decorated.encode("utf-8")))
-        pages_.append(f"{folder}/index.html")
+        links[f"{folder}/index.html"] = page_links(decorated)
         if "md" in options.formats:
             files.append((f"{folder}/briefing.md", markdown[edition].encode("utf-8")))
         if "json" in options.formats:
@@ -552,7 +638,9 @@ def _render_day(
                 briefing, edition, footer_html=options.footer(edition), timeout=options.site.pdf_timeout
             )
             files.append((f"{folder}/briefing.pdf", pdf))
-    return RenderedDay(info=info, files=files, pages=pages_, gate=verdict)
+    for rel, data in files:
+        writer.write_bytes(rel, data)
+    return RenderedDay(info=info, files=[rel for rel, _ in files], links=links, gate=verdict)
 
 
 def _write_site_files(
@@ -560,9 +648,11 @@ def _write_site_files(
     staging: Path,
     options: PublishOptions,
     days: dict[dt.date, DayInfo],
-    written_pages: list[str],
+    links: dict[str, list[str]],
     times: dict[dt.date, pages.Published],
 ) -> None:
+    """The pages over all days (chooser, indexes, stance history), feeds, sitemap, assets;
+    each page's links join `links`."""
     from briefing.publish import pages
     from briefing.render.html import write_assets
 
@@ -571,19 +661,21 @@ def _write_site_files(
     write_assets(writer.path("assets"))
     writer.adopt("assets")
     writer.write_bytes("assets/site/site.css", (pages.TEMPLATES_DIR / "site.css").read_bytes())
-    writer.write_text("index.html", pages.chooser_page(settings, infos))
-    written_pages.append("index.html")
+
+    def page(rel: str, html: str) -> None:
+        writer.write_text(rel, html)
+        links[rel] = page_links(html)
+
+    page("index.html", pages.chooser_page(settings, infos))
     newest = sorted(days, reverse=True)[: settings.feed_entries]
     for edition in settings.languages:
         slug = edition_slug(edition)
-        writer.write_text(f"{slug}/index.html", pages.lang_index_page(settings, edition, infos))
-        written_pages.append(f"{slug}/index.html")
-        writer.write_text(f"{slug}/impacts/index.html", pages.impacts_page(settings, edition, infos))
-        written_pages.append(f"{slug}/impacts/index.html")
+        page(f"{slug}/index.html", pages.lang_index_page(settings, edition, infos))
+        page(f"{slug}/impacts/index.html", pages.impacts_page(settings, edition, infos))
         entries = []
         for day in newest:
-            page = (staging / slug / day.isoformat() / "index.html").read_text(encoding="utf-8")
-            entries.append((days[day], pages.feed_fragment(page, settings, edition, day), times[day]))
+            html = (staging / slug / day.isoformat() / "index.html").read_text(encoding="utf-8")
+            entries.append((days[day], pages.feed_fragment(html, settings, edition, day), times[day]))
         writer.write_bytes(f"{slug}/feed.xml", pages.atom_feed(settings, edition, entries, options.timezone))
     writer.write_bytes("sitemap.xml", pages.sitemap(settings, infos))
 
@@ -591,33 +683,60 @@ def _write_site_files(
 _LINK = re.compile(r"""<(?:a|link|script|img)\b[^>]*?\s(?:href|src)="([^"]*)\"""", re.I)
 
 
-def _verify(staging: Path, pages_written: Sequence[str]) -> None:
-    """Every relative link on the pages written this time must resolve inside the release.
+def page_links(html: str) -> list[str]:
+    """The distinct relative links of one of our pages (external ones and fragments left out).
 
     The pages are our own templates' output (attributes always double-quoted), so a
-    regular expression finds their links; each distinct target is checked once.
+    regular expression finds their links.
     """
+    found: dict[str, None] = {}
+    for link in _LINK.findall(html):
+        link = html_unescape(link)
+        parts = urlsplit(link)
+        if parts.scheme or parts.netloc or link.startswith(("#", "/")):
+            continue
+        found[link] = None
+    return list(found)
+
+
+def _check_links(root: Path, links: dict[str, list[str]]) -> None:
+    """Every relative link of the pages written this time must resolve inside the release;
+    each distinct target is looked up once."""
     broken: list[str] = []
-    root = staging.resolve()
-    seen: dict[Path, bool] = {}
-    for rel in pages_written:
-        page = staging / rel
-        for link in _LINK.findall(page.read_text(encoding="utf-8")):
-            link = html_unescape(link)
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or link.startswith(("#", "/")):
-                continue
-            target = Path(os.path.normpath(page.parent / unquote(parts.path)))
-            if parts.path.endswith("/") or (target not in seen and target.is_dir()):
-                target = target / "index.html"
+    seen: dict[str, bool] = {}
+    for rel, page_links_ in links.items():
+        folder = posixpath.dirname(rel)
+        for link in page_links_:
+            path = unquote(urlsplit(link).path)
+            target = posixpath.normpath(posixpath.join(folder, path)) if path else folder or "."
+            if path.endswith("/"):
+                target = posixpath.join(target, "index.html")
             if target not in seen:
-                seen[target] = target.is_relative_to(root) and target.is_file()
+                seen[target] = _resolves(root, target)
             if not seen[target]:
                 broken.append(f"{rel} → {link}")
     if broken:
         raise PublishError(
             f"the new site has {len(broken)} broken links, e.g. {broken[0]}: nothing was published"
         )
+
+
+def _resolves(root: Path, target: str) -> bool:
+    """`target` (relative to `root`, normalised) names a file inside it, or a folder with an
+    index.html. Judged by the path's words: the release holds no symlinks (SafeWriter)."""
+    if target == ".." or target.startswith("../"):
+        return False
+    path = root / target
+    if path.is_dir():
+        path = path / "index.html"
+    return path.is_file()
+
+
+def _verify(staging: Path, pages_written: Sequence[str]) -> None:
+    """Every relative link on `pages_written` (relative to `staging`) must resolve inside it."""
+    _check_links(staging, {
+        rel: page_links((staging / rel).read_text(encoding="utf-8")) for rel in pages_written
+    })
 
 
 def _export_hugo(

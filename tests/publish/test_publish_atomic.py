@@ -76,3 +76,38 @@ def test_orphans_are_collected(tmp_path: Path) -> None:
     removed = releases.collect_garbage()
     assert crashed in removed and not crashed.exists() and not stray.is_symlink()
     assert (tmp_path / "out" / "index.html").read_text() == "one"
+
+
+def test_linking_is_all_or_nothing(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    (live / "en" / "d").mkdir(parents=True)
+    (live / "en" / "d" / "index.html").write_text("page")
+    writer = SafeWriter(tmp_path / "site")
+    assert writer.link_files(live, ["en/d/index.html"])
+    assert (tmp_path / "site" / "en/d/index.html").stat().st_ino == (live / "en/d/index.html").stat().st_ino
+    # the second file is missing: the first is taken back, and may be written afresh
+    (live / "zh" / "d").mkdir(parents=True)
+    (live / "zh" / "d" / "index.html").write_text("page")
+    assert not writer.link_files(live, ["zh/d/index.html", "zh/d/briefing.md"])
+    assert not (tmp_path / "site" / "zh/d/index.html").exists()
+    writer.write_text("zh/d/index.html", "rendered")
+    with pytest.raises(PublishError, match="break out"):
+        writer.link_files(live, ["../x.html"])
+
+
+def test_files_of_other_writers_are_claimed_once(tmp_path: Path) -> None:
+    writer = SafeWriter(tmp_path)
+    writer.write_text("en/index.html", "one")
+    with pytest.raises(PublishError, match="twice"):
+        writer.record(["en/index.html"])  # a render worker's file, already written here
+    with pytest.raises(PublishError):
+        writer.record(["en/../../x.html"])
+    other = SafeWriter(tmp_path)  # a thread's writer
+    other.write_text("zh/index.html", "two")
+    writer.merge(other)
+    with pytest.raises(PublishError, match="twice"):
+        writer.write_text("zh/index.html", "again")
+    third = SafeWriter(tmp_path)
+    third.written.add("en/index.html")
+    with pytest.raises(PublishError, match="twice"):
+        writer.merge(third)

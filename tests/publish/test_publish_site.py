@@ -122,6 +122,35 @@ def test_unchanged_rebuild_publishes_nothing_and_one_changed_day_is_rerendered(m
     assert (out / "en" / "2026-02-03" / "index.html").stat().st_ino == old.stat().st_ino
 
 
+def _digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_render_processes_write_the_same_site(make_site, tmp_path: Path) -> None:
+    config, out = make_site(days_back(17))
+    report = build(config, workers=2)  # 17 changed days: two forked processes write them
+    assert len(report.rendered) == 17
+    alone = tmp_path / "alone" / "out"
+    build(config, out=alone, workers=1)
+    assert _digest(out) == _digest(alone)
+
+
+def test_a_day_gone_from_the_live_release_is_rendered_again(make_site) -> None:
+    config, out = make_site(days_back(3))
+    first = build(config)
+    (first.release / "en" / "2026-02-03" / "briefing.md").unlink()
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 4), title_suffix="（更新）")])
+    report = build(config)
+    assert report.rendered == [dt.date(2026, 2, 3), dt.date(2026, 2, 4)] and report.reused == 1
+    assert (out / "en" / "2026-02-03" / "briefing.md").stat().st_size > 0
+    # the older releases went, the one live before this build stays (keep_releases: 2)
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 5), title_suffix="（更新）")])
+    third = build(config)
+    kept = sorted(p for p in Releases(out).root.iterdir() if p.is_dir())
+    assert kept == sorted([report.release, third.release])
+
+
 def test_same_inputs_give_identical_bytes(make_site, tmp_path: Path) -> None:
     config, out = make_site(days_back(2))
     build(config)
@@ -247,3 +276,20 @@ def test_search_is_indexed_per_month_and_unchanged_months_are_reused(make_site) 
     for lang in ("zh", "en"):  # January is linked from the last release, February indexed again
         assert inode(out, f"{lang}/2026-01") == inode(first.release, f"{lang}/2026-01")
         assert inode(out, f"{lang}/2026-02") != inode(first.release, f"{lang}/2026-02")
+
+
+def test_link_check_finds_broken_and_escaping_links(tmp_path: Path) -> None:
+    from briefing.errors import PublishError
+    from briefing.publish.site import _check_links, page_links
+
+    (tmp_path / "en" / "2026-02-05").mkdir(parents=True)
+    (tmp_path / "en" / "index.html").write_text("x")
+    (tmp_path / "en" / "2026-02-05" / "index.html").write_text("x")
+    html = ('<a href="../index.html">up</a> <a href="./">here</a> <a href="#top">top</a>'
+            ' <a href="https://example.com/x">out</a> <link rel="stylesheet" href="../../en/index.html?v=1">')
+    links = page_links(html)
+    assert links == ["../index.html", "./", "../../en/index.html?v=1"]
+    _check_links(tmp_path, {"en/2026-02-05/index.html": links})
+    for bad in ("../2026-02-04/index.html", "../../../outside.html", "missing/"):
+        with pytest.raises(PublishError, match="broken links"):
+            _check_links(tmp_path, {"en/2026-02-05/index.html": [bad]})
