@@ -167,6 +167,7 @@ def test_cache_briefings_runs(store: Store) -> None:
     store.save_briefing(dt.date(2026, 2, 5), '{"d": 5}', "h5")
     store.save_briefing(dt.date(2026, 2, 4), '{"d": 4}', "h4")
     assert store.load_briefing(dt.date(2026, 2, 5)) == '{"d": 5}'
+    assert store.briefing_hashes() == {dt.date(2026, 2, 4): "h4", dt.date(2026, 2, 5): "h5"}
     assert store.load_briefing(dt.date(2026, 2, 6)) is None
     assert store.briefing_dates() == [dt.date(2026, 2, 4), dt.date(2026, 2, 5)]
     assert store.briefing_hash(dt.date(2026, 2, 4)) == "h4"

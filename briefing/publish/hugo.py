@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from briefing.model import Briefing, Text
@@ -102,7 +102,7 @@ def hugo_post(briefing: Briefing, edition: str, markdown: str) -> str:
 
 
 def export_hugo(
-    texts: dict[dt.date, str],
+    texts: Mapping[dt.date, str],
     dest: Path,
     *,
     languages: Sequence[str],

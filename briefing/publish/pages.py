@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
 import yaml
+from babel import Locale
 from babel.dates import format_skeleton
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -140,21 +141,26 @@ def environment() -> Environment:
     )
 
 
-# Babel's skeleton matching costs ~0.1 ms a call and the archive asks for every day's
-# labels on every build: the few hundred dates of a site are kept.
+@functools.cache
+def _locale(edition: str) -> Locale:
+    """Babel's locale of an edition, parsed once (parsing a name on every call is most of
+    what formatting an archive's few hundred dates costs)."""
+    return Locale.parse(_LOCALE[edition])
+
+
 @functools.lru_cache(maxsize=4096)
 def month_label(day: dt.date, edition: str) -> str:
-    return format_skeleton("yMMMM", day, locale=_LOCALE[edition])
+    return format_skeleton("yMMMM", day, locale=_locale(edition))
 
 
 @functools.lru_cache(maxsize=4096)
 def day_label(day: dt.date, edition: str) -> str:
-    return format_skeleton("MMMd", day, locale=_LOCALE[edition])
+    return format_skeleton("MMMd", day, locale=_locale(edition))
 
 
 @functools.lru_cache(maxsize=4096)
 def long_date(day: dt.date, edition: str) -> str:
-    return format_skeleton("yMMMMd", day, locale=_LOCALE[edition])
+    return format_skeleton("yMMMMd", day, locale=_locale(edition))
 
 
 # ------------------------------------------------------------------ URLs

@@ -253,6 +253,8 @@ class Store:
     def save_briefing(
         self, date: dt.date, json_text: str, content_hash: str, *, now: dt.datetime | None = None
     ) -> None:
+        """Store a day's briefing; `content_hash` is the sha256 (hex) of `json_text` as UTF-8,
+        which the site takes as the day's identity (`briefing_hashes`)."""
         saved = to_ts(now or dt.datetime.now(dt.UTC))
         with self._write() as db:
             db.execute(
@@ -275,6 +277,13 @@ class Store:
             "SELECT content_hash FROM briefings WHERE date = ?", (date.isoformat(),)
         ).fetchone()
         return str(row[0]) if row else None
+
+    @_guarded
+    def briefing_hashes(self) -> dict[dt.date, str]:
+        """Every stored briefing's content hash by date, without the JSON (the site tells
+        what changed from these and reads only the days it renders)."""
+        rows = self.db.execute("SELECT date, content_hash FROM briefings ORDER BY date").fetchall()
+        return {dt.date.fromisoformat(r[0]): str(r[1]) for r in rows}
 
     @_guarded
     def briefing_saved_at(self, date: dt.date) -> dt.datetime | None:

@@ -147,7 +147,7 @@ def test_a_day_gone_from_the_live_release_is_rendered_again(make_site) -> None:
     # the older releases went, the one live before this build stays (keep_releases: 2)
     save(config.store_path, [sample_briefing(dt.date(2026, 2, 5), title_suffix="（更新）")])
     third = build(config)
-    kept = sorted(p for p in Releases(out).root.iterdir() if p.is_dir())
+    kept = sorted(p for p in Releases(out).root.iterdir() if p.is_dir() and not p.name.startswith("."))
     assert kept == sorted([report.release, third.release])
 
 
@@ -293,3 +293,65 @@ def test_link_check_finds_broken_and_escaping_links(tmp_path: Path) -> None:
     for bad in ("../2026-02-04/index.html", "../../../outside.html", "missing/"):
         with pytest.raises(PublishError, match="broken links"):
             _check_links(tmp_path, {"en/2026-02-05/index.html": [bad]})
+
+
+class CountingStore:
+    """A store that records which days' JSON the site read."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.read: list[dt.date] = []
+
+    def briefing_dates(self) -> list[dt.date]:
+        return self.store.briefing_dates()
+
+    def briefing_hashes(self) -> dict[dt.date, str]:
+        return self.store.briefing_hashes()
+
+    def load_briefing(self, day: dt.date) -> str | None:
+        self.read.append(day)
+        return self.store.load_briefing(day)
+
+    def briefing_saved_at(self, day: dt.date) -> dt.datetime | None:
+        return self.store.briefing_saved_at(day)
+
+
+def test_rebuilds_read_only_the_days_they_render(make_site) -> None:
+    config, out = make_site(days_back(3))
+    options = options_from_config(config)
+    with Store.open(config.store_path) as store:
+        counting = CountingStore(store)
+        build_site(counting, options, out)
+        assert sorted(counting.read) == days_back(3)
+        counting.read.clear()
+        assert not build_site(counting, options, out).published and counting.read == []
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 4), title_suffix="（更新）")])
+    with Store.open(config.store_path) as store:
+        counting = CountingStore(store)
+        report = build_site(counting, options, out)
+    assert report.rendered == counting.read == [dt.date(2026, 2, 4)]
+
+
+def test_a_broken_template_cache_is_no_cache(make_site) -> None:
+    from briefing.publish import pages
+    from briefing.render.html import environment
+
+    for env in (environment(), pages.environment()):  # compiled here, not earlier in this process
+        assert env.cache is not None
+        env.cache.clear()
+    config, out = make_site(days_back(2))
+    build(config)
+    before = _digest(out)
+    cache = Releases(out).root / ".cache" / "templates"
+    files = list(cache.iterdir())
+    assert files, "the compiled templates are kept"
+    for path in files:
+        path.write_bytes(b"not a template cache")
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 4), title_suffix="（更新）")])
+    build(config)
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 4))])
+    report = build(config)
+    def pages(digest: dict[str, str]) -> dict[str, str]:  # the feeds date the correction
+        return {k: v for k, v in digest.items() if not k.endswith("feed.xml")}
+
+    assert report.published and pages(_digest(out)) == pages(before)
