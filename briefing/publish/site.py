@@ -19,7 +19,6 @@ import datetime as dt
 import functools
 import hashlib
 import json
-import multiprocessing
 import os
 import posixpath
 import re
@@ -569,6 +568,7 @@ def _render_days(
             yield day, _render_day(writer, texts[day], day, neighbours[day], options, check, gated.get(day))
         return
     import concurrent.futures
+    import multiprocessing
 
     _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check, gated=gated, root=writer.root)
     try:
@@ -588,6 +588,8 @@ def _render_days(
 def _render_processes(days: int, workers: int | None) -> int:
     """How many processes render `days` changed days: one per CPU (or `workers`) when
     there are many; 1 means in this process."""
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(workers or os.cpu_count() or 1, days // 8 or 1))
