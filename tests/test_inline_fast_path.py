@@ -35,7 +35,14 @@ def test_every_sample_field_renders_as_markdown_it_does() -> None:
 
 def test_random_prose_renders_as_markdown_it_does() -> None:
     rng = random.Random(7)
-    alphabet = list("abc XYZ 012 .,;:?'\"()/%$#@+-=^{}|>…—“”「」中文利多：，。\u00a0\u3000\t") + ["  ", "http://x.y"]
+    alphabet = list("abc XYZ 012 .,;:?'\"()/%$#@+-=^{}|>&…—“”「」中文利多：，。\u00a0\u3000\t") + [
+        "  ", "http://x.y", "&amp;", "&#39;", "&#x4e2d;", "&copy;", "&nosuchname;", "&#;", "S&P"]
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
         assert str(render_inline(text)) == _slow(text), repr(text)
+
+
+def test_ampersands_render_as_markdown_it_does() -> None:
+    for text in ("Markets & Macro", "S&P 500", "AT&T", "a && b", "&", "x &", "&amp;", "&AMP;", "&#38;",
+                 "&#x26; & &lt;", "&nosuchname; & co", "R&D; spend", "&ſhy;", "5 > 3 & \"q\""):
+        assert str(render_inline(text)) == _slow(text), text

@@ -111,8 +111,9 @@ class Published:
 
 @functools.cache
 def _labels_data() -> dict[str, dict[str, str]]:
-    data: dict[str, dict[str, str]] = yaml.safe_load(
-        (TEMPLATES_DIR / "labels.yaml").read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when present: read on every run
+    data: dict[str, dict[str, str]] = yaml.load(  # noqa: S506 — a safe loader
+        (TEMPLATES_DIR / "labels.yaml").read_text(encoding="utf-8"), Loader=loader
     )
     return data
 

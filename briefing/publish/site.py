@@ -276,6 +276,7 @@ def build_site(
     times = _publication_times(store, texts, previous, options.timezone)
     staging = releases.stage()
     indexing: Any = None
+    gating: _GateProcess | None = None
     tasks: list[_Task] = []
     try:
         writer = SafeWriter(staging)
@@ -292,6 +293,12 @@ def build_site(
         todo = sorted(set(ordered) - set(reusable))
         texts.load(todo)
         processes = _render_processes(len(todo), workers)
+        # A few days render here; their gate (its language model alone loads in ~0.2 s)
+        # runs in a forked process beside them, forked before any thread starts. Its
+        # verdicts are enforced before the swap. `workers=1` keeps everything in here.
+        gating = _GateProcess.start(todo, texts, options, gated) if (
+            processes <= 1 and check is None and workers != 1 and todo
+        ) else None
         # Linking the unchanged days and deleting older releases wait on the disk, not the
         # CPU: they run in threads while this one renders, unless a render pool is to fork
         # (no thread may run across a fork). Older releases go first so that after the swap
@@ -306,7 +313,8 @@ def build_site(
             pruning.start()
         else:
             linking.result()
-        for day, rendered in _render_days(todo, texts, neighbours, options, check, processes, gated, writer):
+        for day, rendered in _render_days(todo, texts, neighbours, options, check, processes, gated, writer,
+                                          gate_elsewhere=gating is not None):
             gated[day] = rendered.gate
             links.update(rendered.links)
             days[day] = rendered.info
@@ -346,6 +354,8 @@ def build_site(
         _write_site_files(writer, staging, options, days, links, times)
         _check_links(staging, links)
         pruning.result()
+        if gating is not None:
+            gated.update(gating.enforce())
         timings["site"] = time.perf_counter() - started - timings["read"] - timings["days"]
         if indexing is not None:
             for rel in indexing.wait():
@@ -369,6 +379,8 @@ def build_site(
     except BaseException:
         if indexing is not None:
             indexing.close()
+        if gating is not None:
+            gating.close()
         for task in tasks:
             task.join()
         releases.discard(staging)
@@ -553,6 +565,8 @@ def _render_days(
     processes: int,
     gated: dict[dt.date, str],
     writer: SafeWriter,
+    *,
+    gate_elsewhere: bool = False,
 ) -> Iterator[tuple[dt.date, RenderedDay]]:
     """Render and write the changed days, in order; in forked processes when there are many.
 
@@ -565,7 +579,8 @@ def _render_days(
     count = processes
     if count <= 1:
         for day in todo:
-            yield day, _render_day(writer, texts[day], day, neighbours[day], options, check, gated.get(day))
+            yield day, _render_day(writer, texts[day], day, neighbours[day], options, check, gated.get(day),
+                                   gate_elsewhere=gate_elsewhere)
         return
     import concurrent.futures
     import multiprocessing
@@ -583,6 +598,85 @@ def _render_days(
                 yield day, result
     finally:
         _JOB.clear()
+
+
+class _GateProcess:
+    """The default gate on a few changed days, in a forked process: while this one renders
+    them, the other CPU loads the gate's language model and judges them. `enforce` raises
+    the first refusal (`GateError`) and returns each day's gate key; a day the process did
+    not judge (it died, it failed) is judged here."""
+
+    def __init__(self, days: list[dt.date], texts: Mapping[dt.date, str], options: PublishOptions,
+                 passed: dict[dt.date, str]) -> None:
+        self.days, self.texts, self.options = days, texts, options
+        self.passed = {d: passed[d] for d in days if d in passed}  # as it stood before this build
+        self._proc: Any = None
+        self._conn: Any = None
+
+    @classmethod
+    def start(cls, days: list[dt.date], texts: Mapping[dt.date, str], options: PublishOptions,
+              passed: dict[dt.date, str]) -> _GateProcess | None:
+        import multiprocessing
+
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        self = cls(days, texts, options, passed)
+        context = multiprocessing.get_context("fork")
+        try:
+            self._conn, child = context.Pipe(duplex=False)
+            self._proc = context.Process(target=self._judge_all, args=(child,), daemon=True)
+            self._proc.start()
+            child.close()
+        except OSError:
+            return None
+        return self
+
+    def _judge(self, day: dt.date) -> tuple[str, list[gate.Problem]]:
+        text = self.texts[day]
+        briefing = _parse(text, day)
+        markdown = render_markdowns(briefing, self.options)
+        key = gate_key(text, markdown, self.options)
+        if key == self.passed.get(day):
+            return key, []
+        return key, default_check(self.options)(briefing, markdown)
+
+    def _judge_all(self, conn: Any) -> None:  # in the forked process
+        verdicts: dict[dt.date, tuple[str, list[gate.Problem]]] = {}
+        for day in self.days:
+            try:
+                verdicts[day] = self._judge(day)
+            except Exception:  # judged again in the parent, which raises the real error
+                continue
+        conn.send(verdicts)
+        conn.close()
+
+    def enforce(self) -> dict[dt.date, str]:
+        from briefing.publish import gate
+
+        try:
+            verdicts = self._conn.recv()
+            self._proc.join()
+        except (EOFError, OSError):
+            verdicts = {}
+        finally:
+            self.close()
+        keys: dict[dt.date, str] = {}
+        for day in self.days:
+            key, problems = verdicts[day] if day in verdicts else self._judge(day)
+            gate.enforce(problems, day.isoformat())
+            keys[day] = key
+        return keys
+
+    def close(self) -> None:
+        """End the process: a build that failed does not wait for its verdicts."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._proc is not None:
+            if self._proc.is_alive():
+                self._proc.kill()
+            self._proc.join()
+            self._proc = None
 
 
 def _render_processes(days: int, workers: int | None) -> int:
@@ -663,10 +757,13 @@ def _render_day(
     options: PublishOptions,
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None,
     passed: str | None = None,
+    *,
+    gate_elsewhere: bool = False,
 ) -> RenderedDay:
     """Render one day and write its files. `passed` is the key of the day's last passing
     gate verdict: the default gate runs only when its input differs (a template change
-    does not re-check). Everything is rendered before the first file is written."""
+    does not re-check); with `gate_elsewhere` a `_GateProcess` judges the day instead.
+    Everything is rendered before the first file is written."""
     from briefing.publish import gate, pages
     from briefing.publish.pages import DayInfo
     from briefing.render import impact_map
@@ -678,7 +775,7 @@ def _render_day(
     languages = list(options.site.languages)
     markdown = render_markdowns(briefing, options)
     verdict = gate_key(text, markdown, options) if check is None else ""
-    if check is not None or verdict != passed:
+    if not gate_elsewhere and (check is not None or verdict != passed):
         gate.enforce((check or default_check(options))(briefing, markdown), iso)
     info = day_info(briefing, languages)
     prev, next_ = (DayInfo(date=d, items=0, titles={}) if d else None for d in around)

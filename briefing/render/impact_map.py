@@ -20,10 +20,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
-import yaml
 from markupsafe import Markup, escape
 
 from briefing.model import Briefing, Impact
@@ -73,8 +71,9 @@ def palette(edition: str) -> dict[str, tuple[str, str]]:
 
 @functools.cache
 def _data() -> dict[str, Any]:
-    text = resources.files("briefing.data").joinpath("impact_map.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    from briefing.knowledge import load_yaml  # libyaml's loader when present
+
+    data: dict[str, Any] = load_yaml("impact_map.yaml")
     return data
 
 

@@ -97,20 +97,23 @@ def _markdown() -> MarkdownIt:
 
 # Characters at which a markdown-it inline rule may produce something other than text
 # (breaks, links, images, entities, emphasis, code, autolinks, escapes, strikethrough).
-_MARKUP_CHARS = re.compile(r"[\n\r!&*_`<\[\]\\~]")
+# An `&` is text unless an entity starts there (markdown-it's entity rule, same pattern and
+# flags): "Markets & Macro", "S&P 500" are plain prose.
+_MARKUP_CHARS = re.compile(r"[\n\r!*_`<\[\]\\~]")
+_ENTITY = re.compile(r"&(?:#(?:x[a-f0-9]{1,6}|[0-9]{1,7})|[a-z][a-z0-9]{1,31});", re.IGNORECASE)
 
 
 def render_inline(text: str) -> Markup:
     """One content field as an HTML fragment, safe to place in a template unescaped.
 
     Most fields are plain prose: without any character an inline rule reacts to, the
-    parser's output is the text with `>` and `"` escaped (`&` and `<` cannot occur), so
-    that is written directly (tests compare both paths on every sample field).
+    parser's output is the text with `&`, `>` and `"` escaped (`<` cannot occur), so that is
+    written directly (tests compare both paths on every sample field and on random text).
     """
     if not text:
         return Markup("")
     clean = strip_controls(text)
-    if not _MARKUP_CHARS.search(clean):
-        return Markup(clean.replace(">", "&gt;").replace('"', "&quot;").strip())
+    if not _MARKUP_CHARS.search(clean) and ("&" not in clean or not _ENTITY.search(clean)):
+        return Markup(clean.replace("&", "&amp;").replace(">", "&gt;").replace('"', "&quot;").strip())
     html = _markdown().renderInline(clean)
     return Markup(html.strip())

@@ -173,9 +173,27 @@ def test_gate_failure_keeps_the_live_site(make_site) -> None:
     bad.title.zh = "Report Title"
     save(config.store_path, [bad])
     with pytest.raises(GateError, match="2026-02-06"):
-        build(config)
+        build(config)  # judged in a forked process beside the rendering
     assert Releases(out).current() == live and (out / "zh" / "index.html").read_bytes() == before
     assert not list(Releases(out).root.glob(".staging-*"))
+
+
+def test_a_gate_process_that_dies_is_judged_again_here(make_site, monkeypatch) -> None:
+    import os
+
+    from briefing.publish import site
+
+    config, out = make_site(days_back(2))
+    build(config)
+    monkeypatch.setattr(site._GateProcess, "_judge_all", lambda self, conn: os._exit(3))
+    bad = sample_briefing(dt.date(2026, 2, 6))
+    bad.title.zh = "Report Title"
+    save(config.store_path, [bad])
+    with pytest.raises(GateError, match="2026-02-06"):
+        build(config)
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 6))])
+    report = build(config)  # the pager of 5 Feb gains a next day too
+    assert report.published and report.rendered == [dt.date(2026, 2, 5), dt.date(2026, 2, 6)]
 
 
 def test_hugo_export_and_cli(make_site, tmp_path: Path) -> None:
