@@ -54,13 +54,15 @@ def canonical_url(url: str | None) -> str | None:
     host = (parts.hostname or "").lower()
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith(_TRACKING)
-    ]
+    query = ""
+    if parts.query:  # most article URLs have none: no parsing then
+        query = urlencode(sorted(
+            (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.lower().startswith(_TRACKING)
+        ))
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("https" if parts.scheme in ("http", "https") else parts.scheme,
-                       host, path, urlencode(sorted(query)), ""))
+                       host, path, query, ""))
 
 
 class _UnionFind:
