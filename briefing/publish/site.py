@@ -585,6 +585,11 @@ def _render_days(
     import concurrent.futures
     import multiprocessing
 
+    # The first day renders here: it loads what every day needs (the render and gate
+    # modules, the templates, the language model, Babel's locale data) once, before the
+    # fork, instead of once in each worker.
+    first, todo = todo[0], todo[1:]
+    yield first, _render_day(writer, texts[first], first, neighbours[first], options, check, gated.get(first))
     _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check, gated=gated, root=writer.root)
     try:
         context = multiprocessing.get_context("fork")
