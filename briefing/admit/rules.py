@@ -34,8 +34,9 @@ class _RuleSpec(BaseModel):
     @field_validator("title", "lead", "text")
     @classmethod
     def _compiles(cls, patterns: list[str], info: ValidationInfo) -> list[str]:
-        try:  # the field's union, as `_compile` builds it (it then comes from re's cache)
-            _union(patterns, _FLAGS[info.field_name or ""])
+        try:  # the field's union as `_compile_rule` builds it (it then comes from re's cache
+            # whenever the rule's other fields agree on lowercase_only, as they nearly all do)
+            _rule_union(patterns, _FLAGS[info.field_name or ""], lowercase_only(patterns))
             return patterns
         except re.error:
             pass
