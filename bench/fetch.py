@@ -241,6 +241,11 @@ def stage_figures(bodies: list[bytes], repeat: int) -> dict[str, float]:
     if admit is not None:  # build_articles runs admission: shown apart, taken out of "clean"
         figures["admit"] = cpu_of(lambda: [admit(p.articles) for p in parsed], repeat)
         figures["clean"] = max(0.0, figures["clean"] - figures["admit"])
+    # language identification, part of "clean": shown apart to say where the time goes
+    from briefing.ingest.lang import detect_lang
+
+    texts = [f"{a.title}\n{a.text}" for p in parsed for a in p.articles]
+    figures["lang"] = cpu_of(lambda: [detect_lang(t) for t in texts], repeat)
 
     def store() -> None:
         with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.sqlite") as st:
@@ -325,10 +330,21 @@ def main() -> None:
         f"  parse job        {fig['job'] / n * 1000:.3f} ms/entry = "
         f"{fig['job'] / fig['feedparser']:.2f}x feedparser"
     )
+    bare = fig["feedparser"]
+    lang = min(fig["lang"], fig["clean"])
+    print(
+        f"  where the job goes, as shares of bare feedparser: feedparser as called "
+        f"{fig['parse'] / bare:.2f} + language ID {lang / bare:.2f} + cleaning "
+        f"{(fig['clean'] - lang) / bare:.2f} + admission {fig.get('admit', 0.0) / bare:.2f}"
+    )
+    print(
+        f"  parse CPU per entry {fig['job'] / n * 1000:.3f} ms = {fig['job'] / bare:.2f}x "
+        "bare feedparser (target <= 1.2x)"
+    )
     checks.append(
         (
-            f"parse CPU per entry {fig['job'] / fig['feedparser']:.2f}x bare feedparser (target <= 1.2x)",
-            fig["job"] <= 1.2 * fig["feedparser"],
+            f"parse CPU per entry {fig['job'] / bare:.2f}x bare feedparser (target <= 1.2x)",
+            fig["job"] <= 1.2 * bare,
         )
     )
 
