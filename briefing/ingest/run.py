@@ -88,7 +88,19 @@ class _InlineParser:
 Parser = ParsePool | _InlineParser
 
 
-def _parser(settings: IngestSettings, source_count: int) -> Parser:
+def _parsing_certain(sources: list[SourceConfig], states: dict[str, SourceState]) -> bool:
+    """Whether some source will surely be parsed: a local one, or a feed the store holds
+    no validators for (new, moved, or its server sends none), which cannot answer 304."""
+    for source in sources:
+        state = states.get(source.id)
+        if not source.url or state is None or state.location != source.url:
+            return True
+        if not (state.etag or state.last_modified):
+            return True
+    return False
+
+
+def _parser(settings: IngestSettings, source_count: int, preload: bool = False) -> Parser:
     """Where parse jobs run: worker processes that can be stopped, one per CPU (at most 4).
 
     Workers are forked, all of them, *before* the event loop starts (see `run_fetch`):
@@ -102,10 +114,13 @@ def _parser(settings: IngestSettings, source_count: int) -> Parser:
         workers = min(os.cpu_count() or 1, 4, max(source_count, 1))
     if workers == 0 or not hasattr(os, "fork"):
         return _InlineParser()
-    # The parsing stack (feedparser, nh3, OpenCC, the language model) is imported by each
-    # worker with its first job, on a budget of its own (`_warm_up`), not here: a run of
-    # 304s then imports none of it (it cost the parent ~0.2 CPU-s, a third of such a run),
-    # and a worker that never gets a job never pays for it.
+    # The parsing stack (feedparser, nh3, OpenCC) is imported here, once, only when some
+    # source will surely be parsed (`preload`): the workers are then forked with it. Else
+    # each worker imports it with its first job, on a budget of its own (`_warm_up`), so a
+    # run of 304s imports none of it (it cost the parent ~0.2 CPU-s, a third of such a run).
+    if preload:
+        import briefing.ingest.jobs  # noqa: F401
+
     return ParsePool(workers, memory=settings.parse_memory_mb * 1024 * 1024, initializer=_warm_up)
 
 
@@ -343,8 +358,9 @@ def run_fetch(
     """
     clock = clock or _utcnow
     started = clock()
-    enabled = sum(1 for s in config.sources if s.enabled)
-    parser = _parser(config.settings, enabled)
+    sources = [s for s in config.sources if s.enabled]
+    states = {s.id: s for s in store.sources()}
+    parser = _parser(config.settings, len(sources), preload=_parsing_certain(sources, states))
     try:
         results = asyncio.run(_run_all(config, store, clock, transport, progress, parser, resolve))
     finally:
