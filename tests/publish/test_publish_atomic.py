@@ -111,3 +111,15 @@ def test_files_of_other_writers_are_claimed_once(tmp_path: Path) -> None:
     third.written.add("en/index.html")
     with pytest.raises(PublishError, match="twice"):
         writer.merge(third)
+
+
+def test_linking_refuses_a_planted_symlink_before_making_anything(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    (live / "en" / "d").mkdir(parents=True)
+    (live / "en" / "d" / "index.html").write_text("page")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "outside").mkdir()
+    os.symlink(tmp_path / "outside", tmp_path / "site" / "en")
+    with pytest.raises(PublishError, match="break out"):
+        SafeWriter(tmp_path / "site").link_files(live, ["en/d/index.html"])
+    assert list((tmp_path / "outside").iterdir()) == []
