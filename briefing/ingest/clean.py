@@ -169,6 +169,9 @@ def mend_lines(lines: list[str]) -> list[str]:
     return [p for line in out for p in (line, "")][:-1]
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def clean_text(text: str) -> str:
     """The cleaning pipeline above; paragraphs come back separated by one blank line."""
     lines = normalise(text).split("\n")
@@ -177,12 +180,17 @@ def clean_text(text: str) -> str:
     lines = cut_boilerplate(lines)
     lines = mend_lines(lines)
     out = "\n".join(ln.strip() for ln in lines)
-    return re.sub(r"\n{3,}", "\n\n", out).strip()
+    return _BLANK_LINES.sub("\n\n", out).strip()
+
+
+_ORIGINAL = re.compile(r"^(?:原创|原創)\s+")
 
 
 def clean_title(title: str, limit: int = 500) -> str:
     """One line: no markup remnants, no content-farm `原创` prefix, capped at `limit`."""
-    title = re.sub(r"\s+", " ", normalise(title)).strip()
-    title = re.sub(r"^(?:原创|原創)\s+", "", title)
-    title = re.sub(r"(?:\.{3}|…)$", "…", title)
+    title = " ".join(normalise(title).split())  # normalise left no control characters
+    if title.startswith(("原创", "原創")):
+        title = _ORIGINAL.sub("", title)
+    if title.endswith("..."):
+        title = title[:-3] + "…"
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"

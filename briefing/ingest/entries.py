@@ -13,6 +13,7 @@ whole source: an undated entry of a source whose dated entries are old is not ad
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -117,12 +118,10 @@ def build_article(
     published, inferred, warning = decide_published(raw.published, now)
     if warning:
         warnings.append(f"entry {raw.key}: {warning}")
-    # a file's own publisher, else the configured name, else the feed's title, else the id
-    publisher = usable_publisher(raw.publisher) or source.name or usable_publisher(raw.feed_title)
     article = Article(
         id=article_id(source.id, raw.key),
         source_id=source.id,
-        source_name=clean_title(publisher, 80) if publisher else source.display_name,
+        source_name=_source_name(raw.publisher, source.name, raw.feed_title, source.display_name),
         url=raw.url,
         title=title,
         title_norm=title_norm,
@@ -140,6 +139,17 @@ def build_article(
         parallel=parallel,
     )
     return article, warnings
+
+
+@functools.lru_cache(maxsize=1024)
+def _source_name(
+    file_publisher: str | None, configured: str | None, feed_title: str | None, fallback: str
+) -> str:
+    """A file's own publisher, else the configured name, else the feed's title, else the id.
+
+    The same for every entry of a feed: worked out once (the rules' search included)."""
+    publisher = usable_publisher(file_publisher) or configured or usable_publisher(feed_title)
+    return clean_title(publisher, 80) if publisher else fallback
 
 
 def _parallel(original_title: str, original_body: str, main_lang: str) -> Parallel | None:

@@ -209,6 +209,11 @@ _SIMPLE_TAG = re.compile(rf"<(/?){_SIMPLE_NAMES}\s*/?>", re.I)
 _OTHER_MARKUP = re.compile(rf"<(?!/?{_SIMPLE_NAMES}\s*/?>)", re.I)  # any other '<'
 
 
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_LINE_ENDS = re.compile(r" *\n *")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def _simple(match: re.Match[str]) -> str:
     tag = match.group(2).lower()
     if tag == "br":
@@ -232,9 +237,9 @@ def html_to_text(markup: str) -> str:
         text = "".join(out)
     else:
         text = html_lib.unescape(_SIMPLE_TAG.sub(_simple, markup))
-    text = re.sub(r"[ \t\r\f\v]+", " ", text)
-    text = re.sub(r" *\n *", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    text = _SPACES.sub(" ", text)
+    text = _LINE_ENDS.sub("\n", text)
+    return _BLANK_LINES.sub("\n\n", text).strip()
 
 
 # -- sanitised HTML --------------------------------------------------------------------
