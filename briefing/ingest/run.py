@@ -55,6 +55,10 @@ def _utcnow() -> dt.datetime:
 
 def _warm_up() -> None:
     """Import the parsing stack, build its tables and load the language model."""
+    # The model's arrays are small: one BLAS thread is enough, and a process with no BLAS
+    # thread pool forks its parse workers without one to leave behind (set before numpy
+    # is first imported; a user's own setting wins).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from briefing.ingest.encoding import plausibility
     from briefing.ingest.jobs import parse_feed_job  # noqa: F401 - imported for its stack
     from briefing.ingest.lang import warm_up
@@ -114,12 +118,13 @@ def _parser(settings: IngestSettings, source_count: int, preload: bool = False) 
         workers = min(os.cpu_count() or 1, 4, max(source_count, 1))
     if workers == 0 or not hasattr(os, "fork"):
         return _InlineParser()
-    # The parsing stack (feedparser, nh3, OpenCC) is imported here, once, only when some
-    # source will surely be parsed (`preload`): the workers are then forked with it. Else
-    # each worker imports it with its first job, on a budget of its own (`_warm_up`), so a
-    # run of 304s imports none of it (it cost the parent ~0.2 CPU-s, a third of such a run).
+    # The parsing stack (feedparser, nh3, OpenCC), its tables and the language model are
+    # loaded here, once, only when some source will surely be parsed (`preload`): the
+    # workers are then forked with them and share the pages. Else each worker loads them
+    # with its first job, on a budget of its own (`_warm_up`), so a run of 304s loads none
+    # of it (it cost the parent ~0.2 CPU-s, a third of such a run).
     if preload:
-        import briefing.ingest.jobs  # noqa: F401
+        _warm_up()
 
     return ParsePool(workers, memory=settings.parse_memory_mb * 1024 * 1024, initializer=_warm_up)
 
