@@ -313,14 +313,18 @@ def build_site(
             pruning.start()
         else:
             linking.result()
-        for day, rendered in _render_days(todo, texts, neighbours, options, check, processes, gated, writer,
-                                          gate_elsewhere=gating is not None):
-            gated[day] = rendered.gate
-            links.update(rendered.links)
-            days[day] = rendered.info
-            report.rendered.append(day)
-            if progress is not None:
-                progress(day, len(days), len(texts), True)
+
+        def record(rendered_days: Iterator[tuple[dt.date, RenderedDay]]) -> None:
+            for day, rendered in rendered_days:
+                gated[day] = rendered.gate
+                links.update(rendered.links)
+                days[day] = rendered.info
+                report.rendered.append(day)
+                if progress is not None:
+                    progress(day, len(days), len(texts), True)
+
+        record(_render_days(todo, texts, neighbours, options, check, processes, gated, writer,
+                            gate_elsewhere=gating is not None))
         pruning.start()
         linked = linking.result()
         writer.merge(link_writer)
@@ -332,13 +336,7 @@ def build_site(
                     progress(day, len(days), len(texts), False)
         missing = [d for d in reusable if d not in linked]  # a file gone from the live release
         texts.load(missing)
-        for day, rendered in _render_days(missing, texts, neighbours, options, check, 1, gated, writer):
-            gated[day] = rendered.gate
-            links.update(rendered.links)
-            days[day] = rendered.info
-            report.rendered.append(day)
-            if progress is not None:
-                progress(day, len(days), len(texts), True)
+        record(_render_days(missing, texts, neighbours, options, check, 1, gated, writer))
         timings["days"] = time.perf_counter() - started - timings["read"]
         # Pagefind reads only day pages: it runs while the rest of the release is written.
         search_keys: dict[str, str] = {}

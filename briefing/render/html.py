@@ -430,9 +430,15 @@ def render_html(
         for_pdf=for_pdf,
     )
     if inline_assets:
-        css = (ASSETS_DIR / STYLESHEET).read_text(encoding="utf-8")
-        page = dataclasses.replace(page, stylesheet=Markup(css.replace("</", "<\\/")))
+        page = dataclasses.replace(page, stylesheet=_inline_stylesheet())
     return environment().get_template(TEMPLATE_NAME).render(page=page)
+
+
+@functools.cache
+def _inline_stylesheet() -> Markup:
+    """The stylesheet as a <style> body (read once a process; `</` can never close it)."""
+    css = (ASSETS_DIR / STYLESHEET).read_text(encoding="utf-8")
+    return Markup(css.replace("</", "<\\/"))
 
 
 def write_assets(dest: Path) -> None:

@@ -45,7 +45,7 @@ _OTHER_ONLY = {"zh": "今日外文要闻：{names}", "en": "Reported in Chinese 
 _OTHER_ONLY_BARE = {"zh": "今日外文要闻", "en": "Reported in Chinese today"}
 
 
-def day_title(items: list[Item], lex: Lexicon | None = None) -> Text:
+def day_title(items: list[Item], lex: Lexicon) -> Text:
     """The top story's title in each language: the first item that has one (never two glued).
 
     A language no item is told in gets a title that names, in that language, who or
@@ -59,8 +59,8 @@ def day_title(items: list[Item], lex: Lexicon | None = None) -> Text:
     )
 
 
-def _other_only(items: list[Item], lang: str, lex: Lexicon | None) -> str:
-    names = _lead_names(items[:3], lex, lang) if lex else []
+def _other_only(items: list[Item], lang: str, lex: Lexicon) -> str:
+    names = _lead_names(items[:3], lex, lang)
     if not names:
         return _OTHER_ONLY_BARE[lang]
     return _OTHER_ONLY[lang].format(names=("、" if lang == "zh" else ", ").join(names))

@@ -182,9 +182,9 @@ def _edition_languages(briefing: Briefing, langs: list[str], where: Where) -> li
         view = for_edition(briefing, lang)
         main = [item for s in view.sections if not s.brief and not getattr(s, "compact", False) for item in s.items]
         listed = [item for s in view.sections if getattr(s, "compact", False) for item in s.items]
+        name = "Chinese" if lang == "zh" else "English"
         if not main:
             if listed:
-                name = "Chinese" if lang == "zh" else "English"
                 problems.append(Problem(where(f"edition:{lang}"), "edition-language",
                                         f"the {lang} edition has no story told in {name}: all "
                                         f"{len(listed)} are listed as reported in the other language",
@@ -201,7 +201,6 @@ def _edition_languages(briefing: Briefing, langs: list[str], where: Where) -> li
                 mislabelled += 1
             else:
                 fallback += 1
-        name = "Chinese" if lang == "zh" else "English"
         if mislabelled * 2 > len(main):
             problems.append(Problem(where(f"edition:{lang}"), "edition-language",
                                     f"the {lang} edition's main sections are mostly not in {name} "
