@@ -295,3 +295,47 @@ def test_war_named_as_background_is_no_escalation() -> None:
     text = ("The letter accuses Israel of war crimes against Palestinians in Gaza and asks the "
             "festival to take a stand.")
     assert "crude_oil" not in tags(text, lang="en")
+
+
+def test_violence_in_the_west_bank_is_no_oil_shock() -> None:
+    # Attacks and raids there are local; only a war that widens, or one with the oil region
+    # (Iran, Hezbollah, the Red Sea), moves oil.
+    text = ("The measures come amid increasing attacks by Israeli settlers against Palestinians "
+            "in the West Bank, rights groups say.")
+    assert tags(text, lang="en") == {}
+    widening = tags("Israel launched a ground offensive in Gaza, raising fears of a wider war.",
+                    lang="en")
+    assert widening["crude_oil"].rule == "conflict_levant.escalate"
+    assert widening["gold"].stance in UP
+    assert tags("Israel and Hezbollah traded missile strikes across the border.",
+                lang="en")["crude_oil"].rule == "conflict_middle_east.escalate"
+
+
+def test_what_the_news_happens_despite_is_not_the_news() -> None:
+    text = "Airstrikes killed 12 people in Gaza on Sunday despite the truce, medics said."
+    assert "conflict_levant.deescalate" not in {i.rule for i in tags(text, lang="en").values()}
+    assert tags("Israel and Hamas agreed to a truce on Sunday, mediators said.",
+                lang="en")["crude_oil"].rule == "conflict_levant.deescalate"
+
+
+def test_declining_to_comment_is_no_fall() -> None:
+    text = "Meta declined to comment on the prosecutors' inquiry, a spokesperson said."
+    assert tags(text, lang="en") == {}
+    assert tags("Meta shares declined to $610 after the report.", lang="en")["tech_stocks"].stance in DOWN
+
+
+def test_a_ban_on_social_media_is_no_chip_export_control() -> None:
+    text = "The prime minister plans to ban social media for children under 16."
+    assert "chip_stocks" not in tags(text, title="Spain opens AI chatbot inquiry", lang="en")
+    assert tags("Washington banned sales of advanced AI chips to China.",
+                lang="en")["chip_stocks"].stance in DOWN
+
+
+@pytest.mark.parametrize(("text", "fires"), [
+    ("Strikes amid the fragile ceasefire killed four people in Gaza.", False),
+    ("At least 600 people have been killed in Gaza since the truce began.", False),
+    ("Oil slipped amid ceasefire hopes in Gaza.", True),
+])
+def test_a_truce_in_the_background_is_not_a_new_truce(text: str, fires: bool) -> None:
+    rules = {i.rule for i in tags(text, lang="en").values()}
+    assert ("conflict_levant.deescalate" in rules) is fires

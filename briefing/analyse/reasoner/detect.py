@@ -53,6 +53,18 @@ _CONDITION = re.compile(r"^\s*(?:若是|若|一旦|要是|如若|\bshould\b)|如
 _ZH_TRIGGER_NEGATIONS = ("不急于", "无意", "暂不", "推迟", "否认", "拒绝", "叫停", "放弃")
 _EN_TRIGGER_NEGATIONS = re.compile(r"\b(?:pared bets on|scaled back bets on|pushed back against|no rush|"
                                    r"no hurry|ruled out|rule out|denied|rejected|reluctant)\b", re.I)
+# "strikes kill 12 despite the truce", 无视停火协议: the trigger names what the news goes against,
+# the background, so it fires nothing (not even its opposite). 尽管/虽然 stay out: a Chinese
+# lead often opens with the day's event in them (尽管美联储降息，美元仍走强).
+_CONCESSIVE = re.compile(r"(?:无视|不顾)[^，。；,;]{0,6}$|"
+                         r"\b(?:despite|in spite of|notwithstanding|regardless of)\s+(?:\S+\s+){0,2}$",
+                         re.I)
+# "strikes amid the ceasefire", "killed since the truce began": a truce that holds in the
+# background, not one agreed today ("amid ceasefire hopes" is news about the truce and fires).
+_AMID = re.compile(r"\b(?:amid|amidst|since|during|throughout)\s+(?:(?:a|an|the|fragile|shaky|uneasy|current|existing)\s+){0,2}$", re.I)
+_STATE_TRIGGERS = frozenset({"ceasefire", "cease-fire", "truce"})
+_AMID_NEWS = re.compile(r"^\s*(?:hopes?|talks|deal|agreement|optimism|progress|news|proposal|plan)\b",
+                        re.I)
 _FORECAST = re.compile(r"或将|可能|有望|料将|恐将|将会|或许|也许|预计将|预计会|\b(?:may|might|could|would|"
                        r"is expected to|are expected to|likely to|set to)\b", re.I)
 _EN_SUBCLAUSE = re.compile(r"\s+(?:as|after|amid|because|with|since|when)\s+(?=\w)", re.I)
@@ -354,11 +366,24 @@ def _trigger_negated(before: str, zh: bool) -> bool:
     return bool(_EN_TRIGGER_NEGATIONS.search(" ".join(before.split()[-6:])))
 
 
-def _triggers_in(clause: str, zh: bool, book: EventBook, context: str) -> list[Fired]:
+def _background(clause: str, start: int, end: int, lead: str) -> bool:
+    """Whether the trigger at clause[start:end] is what the news happens despite or amid;
+    `lead` is the sentence's text before the clause (a split may have taken the "amid")."""
+    before = (lead + clause[:start])[-40:]
+    if _CONCESSIVE.search(before):
+        return True
+    return (clause[start:end].casefold() in _STATE_TRIGGERS and bool(_AMID.search(before))
+            and not _AMID_NEWS.match(clause[end:]))
+
+
+def _triggers_in(clause: str, zh: bool, book: EventBook, context: str, lead: str = ""
+                 ) -> list[Fired]:
     """Trigger words of the clause → outcomes; a negated one fires the event's opposite
     outcome when it has one (不急于降息, pared bets on a cut → tighten), else nothing."""
     out: list[Fired] = []
     for m in book.trigger_matcher.finditer(clause):
+        if _background(clause, m.start, m.end, lead):
+            continue
         negated = _trigger_negated(clause[: m.start], zh)
         hedged = negated or _hedged(clause[: m.start], zh)
         candidates = []
@@ -418,8 +443,10 @@ def read_sentence(sentence: str, zh: bool, title: str, lex: Lexicon, book: Event
     carried: str | None = None
     counterfactual = False
     conditional_next = False
+    at = 0
     for clause in clauses:
         live = clause
+        at = max(sentence.find(clause, at), 0)
         if counterfactual or _COUNTERFACTUAL.search(clause):
             contrast = list(_CONTRAST.finditer(clause))
             if contrast:
@@ -436,7 +463,8 @@ def read_sentence(sentence: str, zh: bool, title: str, lex: Lexicon, book: Event
             continue
         found, carried = _moves_in(live, zh, lex, book, carried)
         moves.extend(found)
-        fired.extend(_triggers_in(live, zh, book, context))
+        lead = sentence[max(0, at - 40): at + len(clause) - len(live)]
+        fired.extend(_triggers_in(live, zh, book, context, lead))
         active.append(live)
     fired.extend(_subjects_in(active, zh, book, lex, context))
     unique = tuple(dict.fromkeys(fired))
