@@ -1,6 +1,6 @@
 """Start-up time of the CLI beside a bare interpreter, measured in the same run.
 
-    .venv/bin/python bench/startup.py [--runs 15]
+    .venv/bin/python bench/startup.py [--runs 15] [--baseline DIR] [--importtime]
 
 Target (issue 10): `briefing --help` and `briefing check FILE` <= 0.2 s. Each command is
 run `--runs` times, interleaved with `python -c pass` so that the machine's load hits all
@@ -8,6 +8,14 @@ of them alike (as hyperfine's paired runs do); the median wall time and the medi
 time (user + sys of the child) are printed, and the CLI's time less the bare
 interpreter's, which is what the project's imports cost.
 
+The "floor" rows are what any command reading a post or a config pays before the
+project's own code runs: the CLI library, YAML, pydantic, and the package metadata
+pydantic reads for its plugins when it builds its first validator. "load feeds.yaml" is
+what every command with a config pays (the bundled sample's config, validated whole).
+
+`--baseline DIR` runs the `briefing` rows a second time from another checkout of the
+package (PYTHONPATH=DIR, e.g. a `git worktree` of an older commit), interleaved with the
+others, and prints each ratio: a before/after that the machine's load cannot skew.
 `--importtime` also prints the ten slowest imports of `check` (python -X importtime).
 """
 
@@ -25,7 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "briefing-2026-02-05.json"
+SAMPLE_CONFIG = ROOT / "samples" / "feeds.yaml"
 TARGET = 0.2
+TARGETED = ("briefing --help", "briefing check FILE")
 
 
 def _post(folder: Path) -> Path:
@@ -44,12 +54,12 @@ def _post(folder: Path) -> Path:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _once(argv: list[str], cwd: Path) -> tuple[float, float]:
+def _once(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall and CPU seconds of one run of `argv`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False)
+    subprocess.run(argv, cwd=cwd, env=env or ENV, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -68,42 +78,67 @@ def _slowest_imports(argv: list[str], cwd: Path, count: int = 10) -> list[str]:
     return [f"{us / 1000:8.1f} ms {name}" for us, name in sorted(rows, reverse=True)[:count]]
 
 
+def _cases(post: Path) -> dict[str, list[str]]:
+    py = sys.executable
+    load = f"from briefing.config import load_config; load_config({str(SAMPLE_CONFIG)!r})"
+    return {
+        "python -c pass": [py, "-c", "pass"],
+        "floor: click": [py, "-c", "import click"],
+        "floor: click+yaml": [py, "-c", "import click, yaml"],
+        "floor: +pydantic": [py, "-c", "import click, yaml; from pydantic import BaseModel"],
+        # pydantic imports importlib.metadata to look for plugins at its first validator
+        "floor: +metadata": [py, "-c", "import click, yaml, importlib.metadata; "
+                             "from pydantic import BaseModel"],
+        "floor: +briefing.model": [py, "-c", "import click, yaml, importlib.metadata, "
+                                   "briefing.model"],
+        "load feeds.yaml": [py, "-c", load],
+        "briefing --help": [py, "-m", "briefing", "--help"],
+        "briefing check FILE": [py, "-m", "briefing", "check", str(post)],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout of the package to compare with (PYTHONPATH)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         post = _post(folder)
-        cli = [sys.executable, "-m", "briefing"]
-        cases = {
-            "python -c pass": [sys.executable, "-c", "pass"],
-            # What `check` cannot do without: the CLI library, YAML and the pydantic model
-            # a post is read into (the model's classes are built at import).
-            "floor: click+yaml+model": [sys.executable, "-c", "import click, yaml, briefing.model"],
-            "briefing --help": [*cli, "--help"],
-            "briefing check FILE": [*cli, "check", str(post)],
+        runs: dict[str, tuple[list[str], dict[str, str]]] = {
+            name: (argv, ENV) for name, argv in _cases(post).items()
         }
-        for argv in cases.values():  # warm the page cache and the .pyc files
-            _once(argv, folder)
-        walls: dict[str, list[float]] = {name: [] for name in cases}
-        cpus: dict[str, list[float]] = {name: [] for name in cases}
+        if args.baseline is not None:
+            old = {**ENV, "PYTHONPATH": str(args.baseline.resolve())}
+            for name in ("load feeds.yaml", *TARGETED):
+                runs[f"baseline: {name}"] = (runs[name][0], old)
+        for argv, env in runs.values():  # warm the page cache and the .pyc files
+            _once(argv, folder, env)
+        walls: dict[str, list[float]] = {name: [] for name in runs}
+        cpus: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.runs):
-            for name, argv in cases.items():
-                wall, cpu = _once(argv, folder)
+            for name, (argv, env) in runs.items():
+                wall, cpu = _once(argv, folder, env)
                 walls[name].append(wall)
                 cpus[name].append(cpu)
         bare = statistics.median(walls["python -c pass"])
         load = os.getloadavg()[0]
         print(f"start-up, median of {args.runs} interleaved runs (load average {load:.1f}, "
               f"{os.cpu_count()} CPUs); target <= {TARGET:.2f} s wall")
-        print(f"{'command':<25}{'wall s':>9}{'cpu s':>9}{'over bare':>11}")
-        for name in cases:
+        print(f"{'command':<34}{'wall s':>9}{'cpu s':>9}{'over bare':>11}")
+        for name in runs:
             wall = statistics.median(walls[name])
             cpu = statistics.median(cpus[name])
-            mark = "" if not name.startswith("briefing") else ("  ok" if wall <= TARGET else "  OVER")
-            print(f"{name:<25}{wall:>9.3f}{cpu:>9.3f}{wall - bare:>+11.3f}{mark}")
+            mark = ""
+            if name in TARGETED:
+                mark = f"  {'ok' if wall <= TARGET else 'OVER'} (target <= {TARGET:.2f} s wall)"
+            if name.startswith("baseline: "):
+                now = name.removeprefix("baseline: ")
+                mark = (f"  now/baseline: wall {statistics.median(walls[now]) / wall:.2f}x, "
+                        f"cpu {statistics.median(cpus[now]) / cpu:.2f}x")
+            print(f"{name:<34}{wall:>9.3f}{cpu:>9.3f}{wall - bare:>+11.3f}{mark}")
         if args.importtime:
             print("\nslowest imports of `briefing check FILE` (cumulative):")
             for line in _slowest_imports(["-m", "briefing", "check", str(post)], folder):

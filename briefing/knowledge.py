@@ -7,19 +7,26 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from briefing.errors import ConfigError
-from briefing.model import Horizon, Section, Stance, Text
+from briefing.vocabulary import Horizon, Stance
+
+if TYPE_CHECKING:  # feeds.yaml's `analysis:` block imports this module: not the whole model
+    from briefing.model import Section
 
 
 class Entry(BaseModel):
-    """A record of a knowledge file: frozen, and an unknown key is an error (a typo shows)."""
+    """A record of a knowledge file: frozen, and an unknown key is an error (a typo shows).
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    Validators are built when a file is first read (`defer_build`): loading feeds.yaml
+    imports this module for `SectionSpec` and reads no knowledge file.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class StanceWord(Entry):
@@ -75,6 +82,8 @@ class SectionSpec(Entry):
     brief: bool = False
 
     def empty_section(self) -> Section:
+        from briefing.model import Section, Text
+
         return Section(key=self.key, title=Text(zh=self.zh, en=self.en), brief=self.brief)
 
 

@@ -21,21 +21,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[Lang, ...] = ("zh", "en")
+from briefing.vocabulary import LANGS, STANCES, Horizon, Lang, SingleLanguage, Stance
 
-# ``volatile`` is 震荡: the market moved both ways (a fall, then a rebound) or the signals
-# pull both ways with force; ``neutral`` is 中性: no net effect expected.
-Stance = Literal[
-    "bullish", "lean_bullish", "neutral", "lean_bearish", "bearish", "hawkish", "dovish",
-    "volatile", "none",
+__all__ = [
+    "LANGS",
+    "SCHEMA_VERSION",
+    "STANCES",
+    "Briefing",
+    "Horizon",
+    "Impact",
+    "Item",
+    "Lang",
+    "Section",
+    "SingleLanguage",
+    "Source",
+    "Stance",
+    "Text",
 ]
-STANCES: tuple[Stance, ...] = (
-    "bullish", "lean_bullish", "neutral", "lean_bearish", "bearish", "hawkish", "dovish",
-    "volatile", "none",
-)
-Horizon = Literal["short", "long"]
-SingleLanguage = Literal["list", "inline", "omit"]
 
 SCHEMA_VERSION = 1
 

@@ -106,3 +106,44 @@ def test_the_gate_tells_chinese_without_loading_the_script_tables() -> None:
     assert (after.hits, after.misses) == (before.hits, before.misses)
     # ingest still tells the scripts apart (the same identifier, asked for the script)
     assert lang.detect_lang("央行宣佈維持利率不變，市場反應平淡") == "zh-Hant"
+
+
+CONFIG_PROBE = """
+import json, sys
+from briefing.config import load_config
+from briefing import knowledge
+config = load_config(sys.argv[1])
+built = [c.__name__ for c in (knowledge.StanceVocabulary, knowledge.Taxonomy, knowledge.AssetName)
+         if c.__pydantic_complete__]
+print(json.dumps({"modules": sorted(sys.modules), "built": built,
+                  "sections": len(config.analysis.sections or [])}))
+"""
+
+
+def test_loading_the_config_builds_neither_the_briefing_model_nor_unread_knowledge(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "feeds.yaml"
+    config.write_text(
+        "settings: {}\nanalysis:\n  sections:\n    - {key: macro, zh: 宏观, en: Macro}\n",
+        encoding="utf-8",
+    )
+    run = subprocess.run([sys.executable, "-c", CONFIG_PROBE, str(config)], capture_output=True,
+                         text=True, cwd=tmp_path, timeout=120, check=True)
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    assert seen["sections"] == 1  # the knowledge schema in the analysis block still validates
+    modules = set(seen["modules"])
+    assert _loaded(modules, ("briefing.model", "briefing.render.i18n", "briefing.publish.gate")) == []
+    assert seen["built"] == []
+
+
+def test_a_section_of_the_config_still_makes_a_model_section() -> None:
+    from briefing.knowledge import SectionSpec, default_taxonomy
+    from briefing.model import Section, Stance
+    from briefing.vocabulary import Stance as VocabularyStance
+
+    assert Stance is VocabularyStance
+    section = SectionSpec(key="macro", zh="宏观", en="Macro", brief=True).empty_section()
+    assert isinstance(section, Section)
+    assert (section.key, section.title.en, section.brief, section.items) == ("macro", "Macro", True, [])
+    assert default_taxonomy().sections  # the bundled file validates under the deferred build
