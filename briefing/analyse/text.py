@@ -205,6 +205,18 @@ _TITLE_SEP = re.compile(r"\s*(?:｜|\||_|——|—|–|\s-\s|：：)\s*")
 _TITLE_PREFIX = re.compile(r"^(?:原创|独家|快讯|重磅|突发|【[^】]{1,8}】|\[[^\]]{1,12}\])\s*")
 
 
+def cut_title_stem(title: str) -> str:
+    """The words of a title cut from the body's first sentence ("Why AI Writing Is So
+    Generic:…", what blogs and flash-news feeds give an untitled post), casefolded; "" for
+    a real title."""
+    stripped = title.rstrip()
+    for mark in ("…", "..."):
+        if stripped.endswith(mark):
+            stem = stripped[: -len(mark)].rstrip(" :,;-–—，：").casefold()
+            return stem if len(stem) >= (8 if has_cjk(stem) else 12) else ""
+    return ""
+
+
 def clean_title(title: str) -> str:
     """A title without site suffixes (｜证券时报, - Reuters) and tag prefixes (原创, 【快讯】)."""
     title = re.sub(r"\s+", " ", title).strip()

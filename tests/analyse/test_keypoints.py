@@ -73,3 +73,25 @@ def test_one_statement_paraphrased_by_two_outlets_is_one_point() -> None:
     points = [p.zh for p in key_points(_story(first, second), lexicon(), 5)]
     assert sum("夜班" in p for p in points) == 1
     assert any("40艘" in p for p in points) and any("白班" in p for p in points)  # other facts stay
+
+
+def test_the_sentence_an_untitled_posts_title_was_cut_from_is_no_point() -> None:
+    # Blogs title an untitled post with its first words cut short: that sentence is the title.
+    body = ("Why spreadsheets still run the world: a field guide. Most firms keep their "
+            "budgets in shared workbooks that nobody audits, the survey of 400 finance teams found.")
+    article = make_article("Why spreadsheets still run the world:…", body, lang="en")
+    points = [p.en for p in key_points(_story(article), lexicon(), 5)]
+    assert not any(p.startswith("Why spreadsheets") for p in points)
+    assert any(p.startswith("Most firms keep") for p in points)
+
+
+def test_a_title_cut_from_the_first_sentence_is_that_sentence() -> None:
+    from briefing.analyse.rules.analyst import article_title
+
+    body = "央行宣布下调存款准备金率0.5个百分点，释放长期资金约1万亿元。市场普遍预期年内仍有空间。"
+    assert article_title(make_article("央行宣布下调存款准备金率0.5个百分点…", body)) == (
+        "央行宣布下调存款准备金率0.5个百分点，释放长期资金约1万亿元")
+    # a whole title stays; so does one that happens to end in an ellipsis
+    assert article_title(make_article("央行降准", body)) == "央行降准"
+    assert article_title(make_article("What comes next…", "Nobody knows, the minister said.",
+                                      lang="en")) == "What comes next…"

@@ -18,17 +18,26 @@ from briefing.analyse.reasoner.knowledge import event_book
 from briefing.analyse.rules.headline import write_headline
 from briefing.analyse.rules.keypoints import article_sentences, key_points
 from briefing.analyse.settings import AnalysisSettings
-from briefing.analyse.text import clean_title, is_chinese, trim
+from briefing.analyse.text import clean_title, cut_title_stem, has_cjk, is_chinese, trim
 from briefing.analyse.window import zone
 from briefing.article import Article
 from briefing.knowledge import stance_vocabulary
 from briefing.model import Item, Source, Text
 
+# The longest first sentence that may stand in for a title cut from it.
+_TITLE_FROM_SENTENCE = {True: 60, False: 140}
+
 
 def article_title(article: Article) -> str:
-    """The article's title cleaned; a title without words (---) falls back to the first sentence."""
+    """The article's title cleaned; a title without words (---) falls back to the first
+    sentence, and a title cut short from the first sentence ("Why AI writing is…") is that
+    sentence when it is short enough to be a title."""
     title = clean_title(article.title_norm) if article.title_norm else ""
     if re.search(r"\w", title):
+        stem = cut_title_stem(title)
+        first = next(iter(article_sentences(article)), "") if stem else ""
+        if stem and first.casefold().startswith(stem) and len(first) <= _TITLE_FROM_SENTENCE[has_cjk(first)]:
+            return first.rstrip("。.")
         return title
     first = next(iter(article_sentences(article)), "")
     return trim(first, 40).rstrip("。.") if first else ""

@@ -24,6 +24,7 @@ from briefing.analyse.lexicon import Lexicon
 from briefing.analyse.text import (
     char_ngrams,
     clean_body,
+    cut_title_stem,
     is_chinese,
     jaccard,
     numbers,
@@ -195,12 +196,15 @@ def language_points(story: Story, lex: Lexicon, limit: int, zh: bool,
     chosen = [(n, t) for n, a in enumerate(story.articles) if (t := _in_language(a, zh))]
     for n, (title, sentences) in chosen[:MAX_ARTICLES]:
         title_grams = char_ngrams(title, 2)
+        stem = cut_title_stem(title)
         lang = "zh-Hans" if zh else "en"
         for pos, text in enumerate(sentences):
             if not _acceptable(text, zh):
                 continue
             if jaccard(char_ngrams(text, 2), title_grams) > 0.8:
                 continue  # the title repeated as a line adds nothing
+            if stem and text.casefold().startswith(stem):
+                continue  # the sentence an untitled post's title was cut from
             pool.append(Sentence(text, n, pos, lang))
     return _pick(pool, lex, limit, zh, seen)
 
