@@ -37,6 +37,7 @@ class Asset(Entry):
     zh: str
     en: str
     kind: Literal["price", "rate", "level"]
+    home: tuple[str, ...] = ()  # places whose own market this is (entities.yaml keys)
     aliases: tuple[str, ...] = ()
     exact: tuple[str, ...] = ()
 
@@ -188,6 +189,7 @@ class Lexicon:
     cue_matcher: TermMatcher  # key: "<move>_<strength>"
     ignore_matcher: TermMatcher
     section_matcher: TermMatcher  # key: section key
+    home_markets: dict[str, str]  # place key → the asset key of its own stock market
 
     def cue_key(self, key: str) -> tuple[str, str]:
         move, strength = key.split("_", 1)
@@ -222,6 +224,10 @@ def lexicon() -> Lexicon:
     for key, cues in sections.sections.items():
         for word in (*cues.zh, *cues.en):
             section_terms.setdefault(word, key)
+    home_markets = {place: a.key for a in assets.assets for place in a.home}
+    unknown = sorted(set(home_markets) - {e.key for e in entities.entities})
+    if unknown:
+        raise ValueError(f"assets.yaml: home places not in entities.yaml: {', '.join(unknown)}")
     return Lexicon(
         entities={e.key: e for e in entities.entities},
         assets={a.key: a for a in assets.assets},
@@ -234,4 +240,5 @@ def lexicon() -> Lexicon:
         cue_matcher=TermMatcher(cue_terms),
         ignore_matcher=TermMatcher(ignore_terms),
         section_matcher=TermMatcher(section_terms, blockers=(*sections.not_cues.zh, *sections.not_cues.en)),
+        home_markets=home_markets,
     )

@@ -339,3 +339,12 @@ def test_a_ban_on_social_media_is_no_chip_export_control() -> None:
 def test_a_truce_in_the_background_is_not_a_new_truce(text: str, fires: bool) -> None:
     rules = {i.rule for i in tags(text, lang="en").values()}
     assert ("conflict_levant.deescalate" in rules) is fires
+
+
+def test_the_stock_market_of_a_story_about_one_country_is_that_countrys() -> None:
+    text = "The stock market has soared on hopes of public spending, while the yen slid."
+    found = tags(text, title="Japan's new leader bets on big government", lang="en")
+    assert found["japan_stocks"].stance in UP and "equities" not in found
+    assert "equities" in tags("World stocks soared on hopes of lower rates.",
+                              title="Japan's new leader bets on big government", lang="en")
+    assert "equities" in tags(text, title="Leaders meet in Geneva", lang="en")

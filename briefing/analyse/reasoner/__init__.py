@@ -23,6 +23,7 @@ from briefing.analyse.reasoner.impacts import (
     Signal,
     Verdict,
     distinct_reasons,
+    home_market,
     move_signals,
     rule_signals,
     story_sector,
@@ -65,9 +66,10 @@ def read_story(story: Story, lex: Lexicon, book: EventBook | None = None) -> Ana
         if title:
             readings.append(((n, TITLE), read_sentence(title, zh, title, lex, book)))
     readings = _best_directions(readings)
+    home = home_market((a.title_norm for a in story.articles[:MAX_ARTICLES]), lex)
     signals: list[Signal] = []
     for order, reading in readings:
-        signals.extend(move_signals(reading, order, lex))
+        signals.extend(move_signals(reading, order, lex, home))
         signals.extend(rule_signals(reading, order, sector, book))
     return Analysis(tuple(readings), tuple(signals), tuple(verdicts(signals)), sector)
 

@@ -67,10 +67,33 @@ def _capital(fragment: str) -> str:
     return fragment[:1].upper() + fragment[1:]
 
 
-def move_signals(reading: Reading, order: tuple[int, int], lex: Lexicon) -> list[Signal]:
+GENERIC_MARKET = "equities"
+_WORLD = ("全球", "环球", "global", "world")
+
+
+def home_market(titles: Iterable[str], lex: Lexicon) -> str | None:
+    """The one national stock market whose places the titles name (Japan → japan_stocks),
+    or None when they name none or several."""
+    found = {lex.home_markets[m.key] for title in titles for m in lex.entity_matcher.finditer(title)
+             if m.key in lex.home_markets}
+    return found.pop() if len(found) == 1 else None
+
+
+def _market_of(move: Move, home: str | None) -> str:
+    """"The stock market soared" in a story about Japan is Japanese stocks; "world stocks"
+    stay equities at large."""
+    if move.target != GENERIC_MARKET or home is None:
+        return move.target
+    folded = move.fragment.casefold()
+    return move.target if any(w in folded for w in _WORLD) else home
+
+
+def move_signals(reading: Reading, order: tuple[int, int], lex: Lexicon,
+                 home: str | None = None) -> list[Signal]:
     out = []
     for move in reading.moves:
-        asset = lex.assets[move.target]
+        target = _market_of(move, home)
+        asset = lex.assets[target]
         stance = _move_stance(move, asset.kind, lex)
         if stance is None:
             continue
@@ -87,7 +110,7 @@ def move_signals(reading: Reading, order: tuple[int, int], lex: Lexicon) -> list
                   if reading.zh else
                   Text(zh=f"来源报道{asset.zh}{zh_word}", en=own))
         rule = f"move.{move.direction}" + (f".{move.via}" if move.via else "")
-        out.append(Signal(move.target, stance, None, rule, True, reason, reading.sentence,
+        out.append(Signal(target, stance, None, rule, True, reason, reading.sentence,
                           reading.zh, order))
     return out
 
