@@ -129,18 +129,32 @@ class SafeWriter:
 
     def _made_folder(self, rel_dir: str) -> str:
         """The absolute path of folder `rel_dir`: checked (names, and no symlink leading out,
-        before anything is made), made, and remembered."""
+        before anything is made), made, and remembered.
+
+        Made one level at a time below a parent already checked: a folder this call makes
+        is a real folder inside the root by construction, so only one that was already
+        there is looked at (a symlink or a file in its place is refused). A day's two new
+        folders thus cost two mkdir(2) calls, not a path resolution each."""
         made = self._dirs.get(rel_dir)
         if made is None:
+            if not rel_dir:
+                self.root.mkdir(parents=True, exist_ok=True)
+                made = self._dirs[rel_dir] = str(self.root)
+                return made
             if rel_dir.startswith("/") or "\\" in rel_dir:
                 raise PublishError(f"refusing to write: {rel_dir!r}: path must be relative to the site")
-            folder = self.root.joinpath(*(check_segment(p) for p in rel_dir.split("/"))) if rel_dir else self.root
-            if folder not in self._folders:
-                if not folder.resolve().is_relative_to(self.root):
-                    raise PublishError(f"refusing to write: {rel_dir!r} would break out of output directory")
-                folder.mkdir(parents=True, exist_ok=True)
-                self._folders.add(folder)
-            made = self._dirs[rel_dir] = str(folder)
+            parent_rel, _, name = rel_dir.rpartition("/")
+            parent = self._made_folder(parent_rel)
+            folder = os.path.join(parent, check_segment(name))
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                if os.path.islink(folder) or not os.path.isdir(folder):
+                    raise PublishError(
+                        f"refusing to write: {rel_dir!r} would break out of output directory"
+                    ) from None
+            self._folders.add(Path(folder))
+            made = self._dirs[rel_dir] = folder
         return made
 
     def record(self, rels: list[str]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
@@ -247,7 +247,7 @@ def _choices(settings: SiteSettings, prefix: str, current: str | None = None) ->
     ]
 
 
-def chooser_page(settings: SiteSettings, days: Sequence[DayInfo]) -> str:
+def chooser_page(settings: SiteSettings, days: Sequence[object]) -> str:
     """out/index.html: the language chooser (and, by setting, a redirect)."""
     urls = Urls(settings)
     default = settings.default_lang
@@ -329,50 +329,80 @@ def _downloads(formats: Sequence[str], prefix: str) -> list[dict[str, str]]:
     ]
 
 
-def _search_bundles(edition: str, days: Sequence[DayInfo]) -> dict[str, Any]:
+def _search_bundles(edition: str, dates: Sequence[dt.date]) -> dict[str, Any]:
     """The search page's Pagefind bundles, relative to it: the newest month is the primary
     (its UI script is loaded), the other months are merged into it (`mergeIndex`)."""
     from briefing.publish import search
 
-    paths = [f"../{search.bundle(edition, m)}/" for m in search.months(d.date for d in days)]
+    paths = [f"../{search.bundle(edition, m)}/" for m in search.months(dates)]
     return {"bundle": paths[0], "merge": [{"bundlePath": p} for p in paths[1:]]}
 
 
-def lang_index_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo]) -> str:
-    """out/{lang}/index.html: the latest briefing on top, then the archive by month."""
-    urls = Urls(settings)
+def archive_month(edition: str, days: Sequence[DayInfo]) -> str:
+    """One month of an edition's archive (the days of one month): the index shows each
+    month so, and a month whose days are unchanged is kept as it was rendered."""
     words = site_labels(edition)
     ordered = sorted(days, key=lambda d: d.date, reverse=True)
-    latest = None
-    if ordered:
-        top = ordered[0]
-        latest = {
-            "date": top.date.isoformat(),
-            "date_text": long_date(top.date, edition),
-            "title": top.titles.get(edition, ""),
-            "summary": top.summaries.get(edition, []),
-            "href": f"{top.date.isoformat()}/index.html",
-            "downloads": _downloads(settings.formats, f"{top.date.isoformat()}/"),
-        }
-    months = []
-    for (year, month), group in groupby(ordered, key=lambda d: (d.date.year, d.date.month)):
-        entries = list(group)
-        months.append(
+    month = {
+        "anchor": _month_anchor(ordered[0].date),
+        "label": month_label(ordered[0].date, edition),
+        "days": [
             {
-                "anchor": f"m-{year:04d}-{month:02d}",
-                "label": month_label(entries[0].date, edition),
-                "days": [
-                    {
-                        "date": d.date.isoformat(),
-                        "date_text": day_label(d.date, edition),
-                        "title": d.titles.get(edition, ""),
-                        "href": f"{d.date.isoformat()}/index.html",
-                        "count_text": words["items"].format(count=d.items),
-                    }
-                    for d in entries
-                ],
+                "date": d.date.isoformat(),
+                "date_text": day_label(d.date, edition),
+                "title": d.titles.get(edition, ""),
+                "href": f"{d.date.isoformat()}/index.html",
+                "count_text": words["items"].format(count=d.items),
             }
-        )
+            for d in ordered
+        ],
+    }
+    return environment().get_template("archive_month.html.j2").render(month=month)
+
+
+def _month_anchor(day: dt.date) -> str:
+    return f"m-{day.year:04d}-{day.month:02d}"
+
+
+def month_groups(dates: Sequence[dt.date]) -> list[list[dt.date]]:
+    """`dates` by month, newest month and newest day first (the archive's order)."""
+    ordered = sorted(dates, reverse=True)
+    return [list(group) for _, group in groupby(ordered, key=lambda d: (d.year, d.month))]
+
+
+def lang_index_page(
+    settings: SiteSettings,
+    edition: str,
+    days: Sequence[DayInfo],
+    *,
+    months: Sequence[str] | None = None,
+    dates: Sequence[dt.date] | None = None,
+) -> str:
+    """out/{lang}/index.html: the latest briefing on top, then the archive by month.
+
+    `months` are the `archive_month` blocks of `month_groups(dates)`, when the caller
+    kept them; `days` then needs only the newest day. Without them every month of `days`
+    is rendered here."""
+    urls = Urls(settings)
+    words = site_labels(edition)
+    if dates is None:
+        dates = [d.date for d in days]
+    groups = month_groups(dates)
+    if months is None:
+        by_date = {d.date: d for d in days}
+        months = [archive_month(edition, [by_date[d] for d in group]) for group in groups]
+    newest = max(days, key=lambda d: d.date) if days else None
+    latest = None
+    if newest is not None:
+        top = newest.date.isoformat()
+        latest = {
+            "date": top,
+            "date_text": long_date(newest.date, edition),
+            "title": newest.titles.get(edition, ""),
+            "summary": newest.summaries.get(edition, []),
+            "href": f"{top}/index.html",
+            "downloads": _downloads(settings.formats, f"{top}/"),
+        }
     site_name = settings.name_for(edition)
     description = latest["title"] if latest else site_name
     page = {
@@ -395,9 +425,12 @@ def lang_index_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo
         "site_name": site_name,
         "labels": words,
         "bar": site_bar(settings, edition, "", current="archive"),
-        "search": _search_bundles(edition, ordered) if settings.search and latest else None,
+        "search": _search_bundles(edition, dates) if settings.search and latest else None,
         "latest": latest,
-        "months": months,
+        "months": [
+            {"anchor": _month_anchor(group[0]), "label": month_label(group[0], edition)} for group in groups
+        ],
+        "month_blocks": [Markup(block.rstrip("\n")) for block in months],
     }
     return environment().get_template("lang_index.html.j2").render(page=page)
 
@@ -486,32 +519,56 @@ def decorate_day_page(
     )
 
 
-def impacts_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo], *, span: int = 42) -> str:
-    """out/{lang}/impacts/index.html: each tagged asset's stance over the last `span` days."""
+def _fresh(parts: Sequence[object], make: Callable[[], str]) -> str:
+    return make()
+
+
+HISTORY_SPAN = 42  # days in the stance history
+
+
+def impacts_page(
+    settings: SiteSettings,
+    edition: str,
+    days: Sequence[DayInfo],
+    *,
+    span: int = HISTORY_SPAN,
+    reuse: Callable[[Sequence[object], Callable[[], str]], str] = _fresh,
+) -> str:
+    """out/{lang}/impacts/index.html: each tagged asset's stance over the last `span` days.
+
+    `reuse(parts, make)` may return a strip kept from an earlier build for the same
+    `parts` (everything the strip shows) instead of calling `make`."""
     from briefing.render import impact_map as im
 
     words = site_labels(edition)
     map_words = im.words(edition)
     recent = sorted(days, key=lambda d: d.date)[-span:]
+    tagged: list[dict[str, dict[str, Any]]] = []  # per day: key → its (first) asset
+    for info in recent:
+        tagged.append({})
+        for asset in info.assets.get(edition, []):
+            tagged[-1].setdefault(asset["key"], asset)
     names: dict[str, str] = {}
     classes: dict[str, str] = {}
+    counts: dict[str, int] = {}
     latest: dict[str, tuple[DayInfo, dict[str, Any]]] = {}
     for info in recent:
         for asset in info.assets.get(edition, []):
-            names[asset["key"]] = asset["name"]
-            classes[asset["key"]] = asset["class"]
-            latest[asset["key"]] = (info, asset)
+            key = asset["key"]
+            names[key] = asset["name"]
+            classes[key] = asset["class"]
+            counts[key] = counts.get(key, 0) + 1
+            latest[key] = (info, asset)
     groups = []
     for cls in im.class_order():
-        keys = sorted((k for k in names if classes[k] == cls), key=lambda k: (-sum(
-            1 for i in recent for a in i.assets.get(edition, []) if a["key"] == k), names[k]))
+        keys = sorted((k for k in names if classes[k] == cls), key=lambda k: (-counts[k], names[k]))
         if not keys:
             continue
         rows = []
         for key in keys:
             cells = []
-            for info in recent:
-                found = next((a for a in info.assets.get(edition, []) if a["key"] == key), None)
+            for info, assets in zip(recent, tagged, strict=True):
+                found = assets.get(key)
                 cells.append(
                     im.HistoryCell(
                         date=info.date.isoformat(),
@@ -523,10 +580,16 @@ def impacts_page(settings: SiteSettings, edition: str, days: Sequence[DayInfo], 
                     )
                 )
             day, asset = latest[key]
+
+            def strip(name: str = names[key], cells: list[im.HistoryCell] = cells) -> str:
+                return str(im.render_history_svg(name, cells, edition, map_words["no_tag"]))
+
+            parts = ["history-strip", edition, names[key], map_words["no_tag"],
+                     [[c.date, c.label, c.stance, c.word, c.count] for c in cells]]
             rows.append(
                 {
                     "name": names[key],
-                    "svg": im.render_history_svg(names[key], cells, edition, map_words["no_tag"]),
+                    "svg": Markup(reuse(parts, strip)),
                     "latest": {
                         "stance": asset["stance"],
                         "word": asset.get("word", asset["stance"]),
@@ -590,16 +653,44 @@ def feed_fragment(page_html: str, settings: SiteSettings, edition: str, day: dt.
     return body.replace(' href="#', f' href="{base}#')
 
 
+def feed_entry(
+    settings: SiteSettings, edition: str, info: DayInfo, body_html: str, times: Published, timezone: str
+) -> str:
+    """One day's Atom ``<entry>``, serialised as it stands inside the feed (indented one
+    level), so `atom_feed` can reuse it as it is while the day is unchanged."""
+    from feedgen.entry import FeedEntry
+    from lxml import etree
+
+    urls = Urls(settings)
+    zone = ZoneInfo(timezone)
+    fe = FeedEntry()
+    fe.id(urls.day(edition, info.date))
+    fe.title(info.titles.get(edition, info.date.isoformat()))
+    fe.link(href=urls.day(edition, info.date), rel="alternate")
+    fe.published(times.published.astimezone(zone))
+    fe.updated(times.updated.astimezone(zone))
+    summary = info.summaries.get(edition, [])
+    if summary:
+        fe.summary("\n".join(summary))
+    fe.content(body_html, type="html")
+    element = fe.atom_entry()
+    etree.indent(element, space="  ", level=1)
+    text: str = etree.tostring(element, encoding="unicode")
+    return text
+
+
 def atom_feed(
     settings: SiteSettings,
     edition: str,
-    entries: Sequence[tuple[DayInfo, str, Published]],
+    entries: Sequence[tuple[dt.date, str, Published]],
     timezone: str,
 ) -> bytes:
     """out/{lang}/feed.xml: newest first, full content; deterministic (no build time).
 
-    Each entry is `published` when its day first went out and `updated` when a correction
-    to it was published; the feed is as new as its newest update.
+    `entries` are (day, its `feed_entry`, its times). Each entry is `published` when its
+    day first went out and `updated` when a correction to it was published; the feed is as
+    new as its newest update. The bytes are feedgen's pretty Atom: its head with the
+    entries spliced in before ``</feed>``.
     """
     from feedgen.feed import FeedGenerator
 
@@ -613,29 +704,20 @@ def atom_feed(
     fg.link(href=urls.feed(edition), rel="self")
     fg.language(html_lang(edition))
     fg.author({"name": site_name})
-    ordered = sorted(entries, key=lambda entry: entry[0].date, reverse=True)
-    newest = max((t.updated for _, _, t in ordered), default=None)
+    newest = max((t.updated for _, _, t in entries), default=None)
     fg.updated(newest.astimezone(zone) if newest else dt.datetime.combine(dt.date(1970, 1, 1), dt.time(), zone))
-    for info, body_html, times in ordered:
-        fe = fg.add_entry(order="append")
-        fe.id(urls.day(edition, info.date))
-        fe.title(info.titles.get(edition, info.date.isoformat()))
-        fe.link(href=urls.day(edition, info.date), rel="alternate")
-        fe.published(times.published.astimezone(zone))
-        fe.updated(times.updated.astimezone(zone))
-        summary = info.summaries.get(edition, [])
-        if summary:
-            fe.summary("\n".join(summary))
-        fe.content(body_html, type="html")
-    data: bytes = fg.atom_str(pretty=True)
-    return data
+    head: bytes = fg.atom_str(pretty=True)
+    close = head.rindex(b"</feed>")
+    ordered = sorted(entries, key=lambda entry: entry[0], reverse=True)
+    body = "".join(f"  {entry}\n" for _, entry, _ in ordered).encode("utf-8")
+    return head[:close] + body + head[close:]
 
 
-def sitemap(settings: SiteSettings, days: Sequence[DayInfo]) -> bytes:
+def sitemap(settings: SiteSettings, dates: Sequence[dt.date]) -> bytes:
     """out/sitemap.xml: the chooser, each language index and each day page, with alternates."""
     urls = Urls(settings)
-    ordered = sorted(days, key=lambda d: d.date, reverse=True)
-    lastmod = ordered[0].date.isoformat() if ordered else None
+    ordered = sorted(dates, reverse=True)
+    lastmod = ordered[0].isoformat() if ordered else None
     rows: list[tuple[str, str | None, list[tuple[str, str]]]] = [
         (settings.base_url, lastmod, urls.alternates(urls.lang_index))
     ]
@@ -647,9 +729,7 @@ def sitemap(settings: SiteSettings, days: Sequence[DayInfo]) -> bytes:
                          urls.alternates(lambda x: urls.lang_index(x) + "impacts/")))
     for d in ordered:
         for e in settings.languages:
-            rows.append(
-                (urls.day(e, d.date), d.date.isoformat(), urls.alternates(lambda x, d=d: urls.day(x, d.date)))
-            )
+            rows.append((urls.day(e, d), d.isoformat(), urls.alternates(lambda x, d=d: urls.day(x, d))))
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'

@@ -24,7 +24,7 @@ import posixpath
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import unescape as html_unescape
 from pathlib import Path
@@ -33,7 +33,10 @@ from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from briefing.errors import BriefingError, PublishError
+from briefing.publish import manifest
 from briefing.publish.atomic import Releases, SafeWriter
+from briefing.publish.fragments import Fragments
+from briefing.publish.manifest import Infos, Manifest
 from briefing.publish.settings import SiteSettings
 
 if TYPE_CHECKING:  # imported where used: an unchanged rebuild needs none of them
@@ -41,7 +44,6 @@ if TYPE_CHECKING:  # imported where used: an unchanged rebuild needs none of the
     from briefing.publish import gate, pages
     from briefing.publish.pages import DayInfo
 
-MANIFEST_VERSION = 1
 _ROOT = Path(__file__).resolve().parents[2]
 # Everything whose change must re-render every day (rendering code, templates, words).
 _FINGERPRINT_GLOBS = (
@@ -267,28 +269,34 @@ def build_site(
         report.reused = len(texts)
         report.timings = timings
         return report
-    previous = _load_manifest(releases, live)
+    previous = Manifest.read(releases.manifest_path(live) if live is not None else None)
 
     # -- write
-    from briefing.publish.pages import DayInfo
-
     _cache_templates(releases.root / ".cache" / "templates")
     times = _publication_times(store, texts, previous, options.timezone)
+    fragments = Fragments(releases.root / ".cache" / "fragments", salt=fingerprint)
+    # The feeds' days: each edition's entry is rendered with the day (in its render
+    # process) and kept as a fragment, so an unchanged day's entry is never made again.
+    feed_days = {d: times[d] for d in ordered[::-1][: options.site.feed_entries]}
+    feed_keys: dict[tuple[str, dt.date], str] = {
+        (edition, d): fragments.key("feed-entry", edition, keys[d], t.to_dict())
+        for d, t in feed_days.items() for edition in options.site.languages
+    }
     staging = releases.stage()
     indexing: Any = None
     gating: _GateProcess | None = None
     tasks: list[_Task] = []
     try:
         writer = SafeWriter(staging)
-        days: dict[dt.date, DayInfo] = {}
+        days = Infos()
         links: dict[str, list[str]] = {}  # each page written this time → its relative links
-        prev_days: dict[str, Any] = previous.get("days", {})
         # the last passing verdict of each day: the default gate skips an unchanged input
         gated: dict[dt.date, str] = {
-            d: str(prev_days.get(d.isoformat(), {}).get("gate", "")) for d in ordered
+            d: str(previous.record(d.isoformat()).get("gate", "")) for d in ordered
         } if check is None else {}
         reusable = [
-            d for d in ordered if live is not None and prev_days.get(d.isoformat(), {}).get("key") == keys[d]
+            d for d in ordered if live is not None and previous.record(d.isoformat()).get("key") == keys[d]
+            and previous.info_text(d.isoformat()) is not None
         ]
         todo = sorted(set(ordered) - set(reusable))
         texts.load(todo)
@@ -317,26 +325,28 @@ def build_site(
         def record(rendered_days: Iterator[tuple[dt.date, RenderedDay]]) -> None:
             for day, rendered in rendered_days:
                 gated[day] = rendered.gate
+                for edition, entry in rendered.feed.items():
+                    fragments.put(feed_keys[edition, day], entry)
                 links.update(rendered.links)
-                days[day] = rendered.info
+                days.add(day, rendered.info)
                 report.rendered.append(day)
                 if progress is not None:
                     progress(day, len(days), len(texts), True)
 
-        record(_render_days(todo, texts, neighbours, options, check, processes, gated, writer,
+        record(_render_days(todo, texts, neighbours, options, check, processes, gated, writer, feed_days,
                             gate_elsewhere=gating is not None))
         pruning.start()
         linked = linking.result()
         writer.merge(link_writer)
         for day in reusable:
             if day in linked:
-                days[day] = DayInfo.from_dict(prev_days[day.isoformat()]["info"])
+                days.add_text(day, str(previous.info_text(day.isoformat())))
                 report.reused += 1
                 if progress is not None:
                     progress(day, len(days), len(texts), False)
         missing = [d for d in reusable if d not in linked]  # a file gone from the live release
         texts.load(missing)
-        record(_render_days(missing, texts, neighbours, options, check, 1, gated, writer))
+        record(_render_days(missing, texts, neighbours, options, check, 1, gated, writer, feed_days))
         timings["days"] = time.perf_counter() - started - timings["read"]
         # Pagefind reads only day pages: it runs while the rest of the release is written.
         search_keys: dict[str, str] = {}
@@ -347,10 +357,10 @@ def build_site(
                 options.site.languages, {d: keys[d] for d in days}, search.pagefind_binary()
             )
             indexing = search.start_index(
-                staging, search_keys, live=live, previous=previous.get("search"), link=writer.link_tree
+                staging, search_keys, live=live, previous=previous.head.get("search"), link=writer.link_tree
             )
-        _write_site_files(writer, staging, options, days, links, times)
-        _check_links(staging, links)
+        _write_site_files(writer, staging, options, days, keys, links, feed_days, fragments, feed_keys)
+        _check_links(staging, links, writer.written)
         pruning.result()
         if gating is not None:
             gated.update(gating.enforce())
@@ -359,20 +369,9 @@ def build_site(
             for rel in indexing.wait():
                 writer.adopt(rel)
         timings["search"] = time.perf_counter() - started - sum(timings.values())
-        manifest = {
-            "version": MANIFEST_VERSION,
-            "key": site_key,
-            "fingerprint": fingerprint,
-            "search": search_keys,
-            "days": {
-                d.isoformat(): {
-                    "key": keys[d], "info": days[d].to_dict(), "gate": gated.get(d, ""), **times[d].to_dict()
-                }
-                for d in sorted(days)
-            },
-        }
-        # compact: json.dumps with an indent runs in pure Python (~1 s for 365 days)
-        manifest_json = json.dumps(manifest, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        records = {d: {"key": keys[d], "gate": gated.get(d, ""), **times[d].to_dict()} for d in days}
+        head = {"key": site_key, "fingerprint": fingerprint, "search": search_keys}
+        manifest_json = manifest.render(head, records, days)
         report.release = releases.commit(staging, site_key[:16], manifest_json)
     except BaseException:
         if indexing is not None:
@@ -385,6 +384,7 @@ def build_site(
         raise
     report.rendered.sort()
     report.published = True
+    fragments.keep_used()
     releases.prune(options.site.keep_releases)
     if hugo_dir is not None:
         _export_hugo(texts, options, hugo_dir, keys)
@@ -424,7 +424,7 @@ def _cache_templates(folder: Path) -> None:
 
 
 def _publication_times(
-    store: BriefingSource, texts: _Texts, previous: dict[str, Any], timezone: str
+    store: BriefingSource, texts: _Texts, previous: Manifest, timezone: str
 ) -> dict[dt.date, pages.Published]:
     """When each day was first published and when its content last changed.
 
@@ -437,12 +437,11 @@ def _publication_times(
     from briefing.publish import pages
 
     saved_at = getattr(store, "briefing_saved_at", None)
-    prev_days: dict[str, Any] = previous.get("days", {})
     zone = ZoneInfo(timezone)
     times: dict[dt.date, pages.Published] = {}
     for day in texts:
         content = texts.digest(day)
-        cached = prev_days.get(day.isoformat(), {})
+        cached = previous.record(day.isoformat())
         if cached.get("content") == content and cached.get("published"):
             times[day] = pages.Published.from_dict(cached)
             continue
@@ -475,16 +474,6 @@ def _parse(text: str, day: dt.date) -> Briefing:
             " rebuild it with `briefing build`"
         )
     return briefing
-
-
-def _load_manifest(releases: Releases, live: Path | None) -> dict[str, Any]:
-    if live is None:
-        return {}
-    try:
-        data: dict[str, Any] = json.loads(releases.manifest_path(live).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if data.get("version") == MANIFEST_VERSION else {}
 
 
 def _day_files(options: PublishOptions) -> list[str]:
@@ -548,6 +537,7 @@ class RenderedDay:
     files: list[str]  # relative paths, written by the renderer's own SafeWriter
     links: dict[str, list[str]]  # each page → its relative links, for the link check
     gate: str = ""  # the gate key it passed with (the default gate only)
+    feed: dict[str, str] = field(default_factory=dict)  # edition → its feed entry, for a feed day
 
 
 # The job of the render processes, set before they fork (closures do not pickle).
@@ -563,6 +553,7 @@ def _render_days(
     processes: int,
     gated: dict[dt.date, str],
     writer: SafeWriter,
+    feed_days: Mapping[dt.date, pages.Published],
     *,
     gate_elsewhere: bool = False,
 ) -> Iterator[tuple[dt.date, RenderedDay]]:
@@ -578,7 +569,7 @@ def _render_days(
     if count <= 1:
         for day in todo:
             yield day, _render_day(writer, texts[day], day, neighbours[day], options, check, gated.get(day),
-                                   gate_elsewhere=gate_elsewhere)
+                                   feed_days.get(day), gate_elsewhere=gate_elsewhere)
         return
     import concurrent.futures
     import multiprocessing
@@ -587,15 +578,20 @@ def _render_days(
     # modules, the templates, the language model, Babel's locale data) once, before the
     # fork, instead of once in each worker.
     first, todo = todo[0], todo[1:]
-    yield first, _render_day(writer, texts[first], first, neighbours[first], options, check, gated.get(first))
-    _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check, gated=gated, root=writer.root)
+    yield first, _render_day(writer, texts[first], first, neighbours[first], options, check, gated.get(first),
+                             feed_days.get(first))
+    if any(day in feed_days for day in todo):
+        import feedgen.entry  # noqa: F401 — once, before the fork, not in each worker
+    _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check, gated=gated, root=writer.root,
+                feed_days=feed_days)
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             chunk = max(1, min(16, len(todo) // (count * 4)))
             for day, result in zip(todo, pool.map(_render_job, todo, chunksize=chunk), strict=True):
                 if result is None:
-                    result = _render_day(writer, texts[day], day, neighbours[day], options, check, gated.get(day))
+                    result = _render_day(writer, texts[day], day, neighbours[day], options, check, gated.get(day),
+                                         feed_days.get(day))
                 else:
                     writer.record(result.files)
                 yield day, result
@@ -746,7 +742,7 @@ def _render_job(day: dt.date) -> RenderedDay | None:
             _JOB["writer"] = SafeWriter(_JOB["root"])
         return _render_day(
             _JOB["writer"], _JOB["texts"][day], day, _JOB["neighbours"][day], _JOB["options"], _JOB["check"],
-            _JOB["gated"].get(day),
+            _JOB["gated"].get(day), _JOB["feed_days"].get(day),
         )
     except Exception:  # the parent renders it again and raises the real error
         return None
@@ -760,12 +756,14 @@ def _render_day(
     options: PublishOptions,
     check: Callable[[Briefing, dict[str, str]], list[gate.Problem]] | None,
     passed: str | None = None,
+    feed_times: pages.Published | None = None,
     *,
     gate_elsewhere: bool = False,
 ) -> RenderedDay:
     """Render one day and write its files. `passed` is the key of the day's last passing
     gate verdict: the default gate runs only when its input differs (a template change
     does not re-check); with `gate_elsewhere` a `_GateProcess` judges the day instead.
+    A day of the feeds (`feed_times`) also gets each edition's feed entry, from its page.
     Everything is rendered before the first file is written."""
     from briefing.publish import gate, pages
     from briefing.publish.pages import DayInfo
@@ -784,6 +782,7 @@ def _render_day(
     prev, next_ = (DayInfo(date=d, items=0, titles={}) if d else None for d in around)
     files: list[tuple[str, bytes]] = []
     links: dict[str, list[str]] = {}
+    feed: dict[str, str] = {}
     json_bytes = briefing.to_json().encode("utf-8")
     for i, edition in enumerate(languages):
         folder = f"{edition_slug(edition)}/{iso}"
@@ -806,6 +805,9 @@ def _render_day(
         decorated = pages.decorate_day_page(html, options.site, edition, info, prev=prev, next=next_)
         files.append((f"{folder}/index.html", decorated.encode("utf-8")))
         links[f"{folder}/index.html"] = page_links(decorated)
+        if feed_times is not None:
+            body = pages.feed_fragment(decorated, options.site, edition, day)
+            feed[edition] = pages.feed_entry(options.site, edition, info, body, feed_times, options.timezone)
         if "md" in options.formats:
             files.append((f"{folder}/briefing.md", markdown[edition].encode("utf-8")))
         if "json" in options.formats:
@@ -819,24 +821,33 @@ def _render_day(
             files.append((f"{folder}/briefing.pdf", pdf))
     for rel, data in files:
         writer.write_bytes(rel, data)
-    return RenderedDay(info=info, files=[rel for rel, _ in files], links=links, gate=verdict)
+    return RenderedDay(info=info, files=[rel for rel, _ in files], links=links, gate=verdict, feed=feed)
 
 
 def _write_site_files(
     writer: SafeWriter,
     staging: Path,
     options: PublishOptions,
-    days: dict[dt.date, DayInfo],
+    days: Infos,
+    keys: Mapping[dt.date, str],
     links: dict[str, list[str]],
-    times: dict[dt.date, pages.Published],
+    feed_days: Mapping[dt.date, pages.Published],
+    fragments: Fragments,
+    feed_keys: Mapping[tuple[str, dt.date], str],
 ) -> None:
     """The pages over all days (chooser, indexes, stance history), feeds, sitemap, assets;
-    each page's links join `links`."""
+    each page's links join `links`.
+
+    They are put together from fragments kept between builds (`fragments`): an archive
+    month by the keys of its days, a stance-history strip by what it shows, a feed entry by
+    its day's key and times. A feed entry not kept (nor made with its day) is made from
+    the day's page in `staging`. A reused day's display data is parsed only when a
+    fragment it shows has to be made."""
     from briefing.publish import pages
     from briefing.render.html import write_assets
 
     settings = options.site
-    infos = [days[d] for d in sorted(days)]
+    dates = sorted(days)
     write_assets(writer.path("assets"))
     writer.adopt("assets")
     writer.write_bytes("assets/site/site.css", (pages.TEMPLATES_DIR / "site.css").read_bytes())
@@ -845,18 +856,34 @@ def _write_site_files(
         writer.write_text(rel, html)
         links[rel] = page_links(html)
 
-    page("index.html", pages.chooser_page(settings, infos))
-    newest = sorted(days, reverse=True)[: settings.feed_entries]
+    page("index.html", pages.chooser_page(settings, dates))
+    groups = pages.month_groups(dates)
+    recent = [days[d] for d in dates[-pages.HISTORY_SPAN:]]
     for edition in settings.languages:
         slug = edition_slug(edition)
-        page(f"{slug}/index.html", pages.lang_index_page(settings, edition, infos))
-        page(f"{slug}/impacts/index.html", pages.impacts_page(settings, edition, infos))
-        entries = []
-        for day in newest:
+        months = [
+            fragments.get_or_make(
+                fragments.key("archive-month", edition, [[d.isoformat(), keys[d]] for d in group]),
+                functools.partial(lambda group, edition: pages.archive_month(edition, [days[d] for d in group]),
+                                  group, edition),
+            )
+            for group in groups
+        ]
+        newest = [days[dates[-1]]] if dates else []
+        page(f"{slug}/index.html", pages.lang_index_page(settings, edition, newest, months=months, dates=dates))
+        page(f"{slug}/impacts/index.html", pages.impacts_page(settings, edition, recent, reuse=fragments.reuse))
+
+        def entry(day: dt.date, edition: str = edition, slug: str = slug) -> str:
             html = (staging / slug / day.isoformat() / "index.html").read_text(encoding="utf-8")
-            entries.append((days[day], pages.feed_fragment(html, settings, edition, day), times[day]))
+            body = pages.feed_fragment(html, settings, edition, day)
+            return pages.feed_entry(settings, edition, days[day], body, feed_days[day], options.timezone)
+
+        entries = [
+            (day, fragments.get_or_make(feed_keys[edition, day], functools.partial(entry, day)), times)
+            for day, times in feed_days.items()
+        ]
         writer.write_bytes(f"{slug}/feed.xml", pages.atom_feed(settings, edition, entries, options.timezone))
-    writer.write_bytes("sitemap.xml", pages.sitemap(settings, infos))
+    writer.write_bytes("sitemap.xml", pages.sitemap(settings, dates))
 
 
 _LINK = re.compile(r"""<(?:a|link|script|img)\b[^>]*?\s(?:href|src)="([^"]*)\"""", re.I)
@@ -878,9 +905,10 @@ def page_links(html: str) -> list[str]:
     return list(found)
 
 
-def _check_links(root: Path, links: dict[str, list[str]]) -> None:
+def _check_links(root: Path, links: dict[str, list[str]], files: Collection[str] | None = None) -> None:
     """Every relative link of the pages written this time must resolve inside the release;
-    each distinct target is looked up once."""
+    each distinct target is looked up once: in `files` (every file of the release, as its
+    writer recorded them) when given, else on disk."""
     broken: list[str] = []
     seen: dict[str, bool] = {}
     for rel, page_links_ in links.items():
@@ -891,7 +919,7 @@ def _check_links(root: Path, links: dict[str, list[str]]) -> None:
             if path.endswith("/"):
                 target = posixpath.join(target, "index.html")
             if target not in seen:
-                seen[target] = _resolves(root, target)
+                seen[target] = _resolves(root, target) if files is None else _listed(files, target)
             if not seen[target]:
                 broken.append(f"{rel} → {link}")
     if broken:
@@ -909,6 +937,15 @@ def _resolves(root: Path, target: str) -> bool:
     if path.is_dir():
         path = path / "index.html"
     return path.is_file()
+
+
+def _listed(files: Collection[str], target: str) -> bool:
+    """`target` (normalised) is one of `files`, or a folder holding an index.html of them."""
+    if target == ".." or target.startswith("../"):
+        return False
+    if target == ".":
+        return "index.html" in files
+    return target in files or f"{target}/index.html" in files
 
 
 def _verify(staging: Path, pages_written: Sequence[str]) -> None:

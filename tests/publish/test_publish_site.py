@@ -307,10 +307,18 @@ def test_link_check_finds_broken_and_escaping_links(tmp_path: Path) -> None:
             ' <a href="https://example.com/x">out</a> <link rel="stylesheet" href="../../en/index.html?v=1">')
     links = page_links(html)
     assert links == ["../index.html", "./", "../../en/index.html?v=1"]
+    listed = {"en/index.html", "en/2026-02-05/index.html"}  # what a writer recorded
     _check_links(tmp_path, {"en/2026-02-05/index.html": links})
-    for bad in ("../2026-02-04/index.html", "../../../outside.html", "missing/"):
+    _check_links(tmp_path, {"en/2026-02-05/index.html": links}, listed)
+    for bad in ("../2026-02-04/index.html", "../../../outside.html", "missing/", "../../.."):
         with pytest.raises(PublishError, match="broken links"):
             _check_links(tmp_path, {"en/2026-02-05/index.html": [bad]})
+        with pytest.raises(PublishError, match="broken links"):
+            _check_links(tmp_path, {"en/2026-02-05/index.html": [bad]}, listed)
+    (tmp_path / "en" / "2026-02-04").mkdir()
+    (tmp_path / "en" / "2026-02-04" / "index.html").write_text("x")  # on disk, but not written this build
+    with pytest.raises(PublishError, match="broken links"):
+        _check_links(tmp_path, {"en/2026-02-05/index.html": ["../2026-02-04/"]}, listed)
 
 
 class CountingStore:
