@@ -31,7 +31,6 @@ _HANGUL = re.compile(r"[\uac00-\ud7af]")
 # runs, not single characters: counting a paragraph's letters one match at a time cost
 # as much as the model itself
 _LETTERS = re.compile(r"[^\W\d_]+")
-_LATIN = re.compile(r"[A-Za-z]+")
 _ASCII_LETTERS = string.ascii_letters.encode("ascii")
 _SAMPLE = 1500
 # the model reads a bounded prefix: its cost grows with the text, its answer does not (on
@@ -60,10 +59,13 @@ def _identifier() -> Any:
     return load_identifier(CANDIDATES)
 
 
-def warm_up() -> None:
-    """Load the model and conversion tables now (before worker processes are forked)."""
+def warm_up(chinese: bool = True) -> None:
+    """Load the model now (before worker processes are forked), and OpenCC's conversion
+    tables when Chinese text is expected (`chinese`): building them costs ~0.1 CPU-s, which
+    a run of English sources never needs (they load on first use, in whichever process)."""
     _identifier()
-    detect_lang("简体中文與繁體中文")
+    if chinese:
+        detect_lang("简体中文與繁體中文")
 
 
 def _changed(text: str, config: str) -> int:
@@ -95,12 +97,13 @@ def detect_lang(text: str, hint: str | None = None, *, script: bool = True) -> s
         letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
     else:
         han = _HAN.findall(sample)
-        latin = _run_length(_LATIN, sample)
+        raw = sample.encode("ascii", "ignore")
+        latin = len(raw) - len(raw.translate(None, _ASCII_LETTERS))  # [A-Za-z]
         if len(han) >= 2 and len(han) * 4 >= latin:
             if len(_KANA.findall(sample)) * 10 >= len(han):
                 return "ja"
             return _chinese_script("".join(han), hint) if script else "zh"
-        letters = _run_length(_LETTERS, sample) - len(han)
+        letters = latin + _non_ascii_letters(sample) - len(han)
     fallback = "en" if hint is None or hint.startswith("zh") else hint
     if letters < 4:
         return hint or "en"
@@ -119,6 +122,24 @@ def detect_lang(text: str, hint: str | None = None, *, script: bool = True) -> s
 
 def _run_length(pattern: re.Pattern[str], text: str) -> int:
     return sum(map(len, pattern.findall(text)))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_FEW = 64
+
+
+def _non_ascii_letters(sample: str) -> int:
+    """How many characters of `sample` beyond ASCII `_LETTERS` counts as letters.
+
+    English text often holds a few (curly quotes, dashes, an accented name): those are
+    looked at one by one, which costs far less than a letter-run scan of the whole sample.
+    `[^\\W\\d_]` is exactly "alphanumeric and not a decimal digit" (re's \\w is
+    str.isalnum() or '_', its \\d str.isdecimal()).
+    """
+    chars = _NON_ASCII.findall(sample)
+    if len(chars) > _FEW:
+        return _run_length(_LETTERS, "".join(chars))
+    return sum(1 for ch in chars if ch.isalnum() and not ch.isdecimal())
 
 
 def _mostly_latin(sample: str) -> bool:

@@ -53,12 +53,20 @@ def _from_cache(cls: Any, folder: Path) -> Any:
     import numpy as np
     from py3langid.modelio import _to_array
 
-    data = {name: np.load(folder / f"{name}.npy", allow_pickle=False) for name in _ARRAYS}
+    data = {
+        # the transition table (39 MB) is mapped, not read: the DFA walk touches few of its
+        # rows, and forked workers share the mapping; read and copied, it cost ~0.05 CPU-s
+        name: np.load(
+            folder / f"{name}.npy", allow_pickle=False, mmap_mode="r" if name == "nextmove" else None
+        )
+        for name in _ARRAYS
+    }
+    nextmove = data["nextmove"]
     return cls(
         data["ptc"],
         data["pc"],
         data["classes"].tolist(),
-        _to_array(data["nextmove"]),
+        memoryview(nextmove).cast("B").cast(nextmove.dtype.char),
         data["output"].tolist(),
         norm_probs=True,
         tk_row=_to_array(data["row"]),

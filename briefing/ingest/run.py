@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import os
 import time
 from collections.abc import Callable
@@ -53,34 +54,39 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _warm_up() -> None:
-    """Import the parsing stack, build its tables and load the language model."""
+def _warm_up(chinese: bool = True) -> None:
+    """Import the parsing stack, build its tables, load the language model and the
+    admission rules, and OpenCC's tables when some source is expected to write Chinese."""
     # The model's arrays are small: one BLAS thread is enough, and a process with no BLAS
     # thread pool forks its parse workers without one to leave behind (set before numpy
     # is first imported; a user's own setting wins).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from briefing.admit import default_rules
     from briefing.ingest.encoding import plausibility
     from briefing.ingest.jobs import parse_feed_job  # noqa: F401 - imported for its stack
     from briefing.ingest.lang import warm_up
 
-    plausibility("中")
-    warm_up()  # the language model and the conversion tables
+    if chinese:
+        plausibility("中")  # the table of common Han characters
+    default_rules()  # ~0.05 CPU-s of regex compiling, else paid again by every worker
+    warm_up(chinese)  # the language model, and the conversion tables
 
 
 class _InlineParser:
     """`parse_workers: 0`: jobs in one thread of this process (no isolation: tests, 1 CPU)."""
 
-    def __init__(self) -> None:
+    def __init__(self, chinese: bool = True) -> None:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefing-parse")
         self._turn: asyncio.Lock | None = None
         self._warm = False
+        self._chinese = chinese
 
     async def run(self, fn: Job, *args: Any, budget: float) -> Any:
         loop = asyncio.get_running_loop()
         self._turn = self._turn or asyncio.Lock()
         async with self._turn:  # the budget starts with the job's turn, not in the queue
             if not self._warm:
-                await loop.run_in_executor(self._thread, _warm_up)
+                await loop.run_in_executor(self._thread, _warm_up, self._chinese)
                 self._warm = True
             async with asyncio.timeout(budget):
                 return await loop.run_in_executor(self._thread, resolve_job(fn), *args)
@@ -104,7 +110,15 @@ def _parsing_certain(sources: list[SourceConfig], states: dict[str, SourceState]
     return False
 
 
-def _parser(settings: IngestSettings, source_count: int, preload: bool = False) -> Parser:
+def _expects_chinese(sources: list[SourceConfig]) -> bool:
+    """Whether some source is configured as Chinese: then OpenCC's tables are built before
+    the workers fork (else on first use, where Chinese text turns up)."""
+    return any(source.writes_chinese for source in sources)
+
+
+def _parser(
+    settings: IngestSettings, source_count: int, preload: bool = False, chinese: bool = True
+) -> Parser:
     """Where parse jobs run: worker processes that can be stopped, one per CPU (at most 4).
 
     Workers are forked, all of them, *before* the event loop starts (see `run_fetch`):
@@ -117,16 +131,16 @@ def _parser(settings: IngestSettings, source_count: int, preload: bool = False) 
     if workers == -1:
         workers = min(os.cpu_count() or 1, 4, max(source_count, 1))
     if workers == 0 or not hasattr(os, "fork"):
-        return _InlineParser()
+        return _InlineParser(chinese)
     # The parsing stack (feedparser, nh3, OpenCC), its tables and the language model are
     # loaded here, once, only when some source will surely be parsed (`preload`): the
     # workers are then forked with them and share the pages. Else each worker loads them
     # with its first job, on a budget of its own (`_warm_up`), so a run of 304s loads none
     # of it (it cost the parent ~0.2 CPU-s, a third of such a run).
     if preload:
-        _warm_up()
-
-    return ParsePool(workers, memory=settings.parse_memory_mb * 1024 * 1024, initializer=_warm_up)
+        _warm_up(chinese)
+    warm = functools.partial(_warm_up, chinese)
+    return ParsePool(workers, memory=settings.parse_memory_mb * 1024 * 1024, initializer=warm)
 
 
 class _Runner:
@@ -365,7 +379,12 @@ def run_fetch(
     started = clock()
     sources = [s for s in config.sources if s.enabled]
     states = {s.id: s for s in store.sources()}
-    parser = _parser(config.settings, len(sources), preload=_parsing_certain(sources, states))
+    parser = _parser(
+        config.settings,
+        len(sources),
+        preload=_parsing_certain(sources, states),
+        chinese=_expects_chinese(sources),
+    )
     try:
         results = asyncio.run(_run_all(config, store, clock, transport, progress, parser, resolve))
     finally:

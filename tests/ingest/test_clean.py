@@ -228,3 +228,64 @@ def test_clean_text_drops_source_notes_and_tweet_signatures() -> None:
     assert "编者按" not in cleaned and "@ExampleMkts" not in cleaned
     assert "appeared first on" not in cleaned
     assert "Rates stay on hold, the bank says." in cleaned
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "Prices rose \u2014 the \u201ccentral\u201d bank\u2019s caf\u00e9 in Z\u00fcrich, 3\u00bd% \u00b2",
+        "\u0426\u0435\u043d\u0442\u0440\u0430\u043b\u044c\u043d\u044b\u0439 bank \u0661\u0662 x_y "
+        * 20,
+        "\u592e\u884c policy \u2160 \u3007 \uff11\uff12 \u00aa\u00ba \u0e51 \u1d2c",
+        "plain ascii only",
+    ],
+)
+def test_letter_count_of_the_fast_path_is_the_regex_count(sample: str) -> None:
+    """Language ID counts letters as `[^\\W\\d_]` runs; the few-non-ASCII path counts the
+    same characters one by one (digits of other scripts, numerals, ordinals included)."""
+    import re
+
+    from briefing.ingest.lang import _non_ascii_letters
+
+    regex = sum(map(len, re.findall(r"[^\W\d_]+", sample)))
+    ascii_letters = sum(map(len, re.findall(r"[A-Za-z]+", sample)))
+    assert ascii_letters + _non_ascii_letters(sample) == regex
+
+
+def _tidy_by_regex(text: str) -> str:
+    import re
+
+    text = re.sub(r"[ \t\r\f\v]+", " ", text)
+    text = re.sub(r" *\n *", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain",
+        "  lead and trail  ",
+        "a \t\r\f\v b\n \n\t\nc",
+        "one\n\n\n\n\n\n\n\ntwo \n\n \n three",
+        "x" + " " * 37 + "\n" * 9 + " \t " * 5 + "y",
+        "\u3000ideographic\u00a0space\u2003stays \n\n\n\n 中文 \t\n",
+        "\n \n \n \n",
+    ],
+)
+def test_tidy_whitespace_is_the_regex_chain(text: str) -> None:
+    from briefing.ingest.htmltext import tidy_whitespace
+
+    assert tidy_whitespace(text) == _tidy_by_regex(text)
+
+
+def test_tidy_whitespace_on_random_text() -> None:
+    import random
+
+    from briefing.ingest.htmltext import tidy_whitespace
+
+    rng = random.Random(12)
+    alphabet = " \t\r\f\v\n\u00a0ab中"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        assert tidy_whitespace(text) == _tidy_by_regex(text), repr(text)

@@ -33,3 +33,21 @@ def test_an_unwritable_cache_folder_is_no_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")  # a file where the cache folder would go
     assert load_identifier(CANDIDATES, blocker).classify(SAMPLES[1])[0] == "ru"
+
+
+def test_a_truncated_transition_table_falls_back_to_the_packaged_model(tmp_path: Path) -> None:
+    """The table is mapped, not read: a short file must fail the load, not a later lookup."""
+    load_identifier(CANDIDATES, tmp_path)
+    table = tmp_path / _key(CANDIDATES) / "nextmove.npy"
+    table.write_bytes(table.read_bytes()[: 1 << 16])
+    ident = load_identifier(CANDIDATES, tmp_path)
+    assert not isinstance(ident.tk_nextmove, memoryview)  # the packaged model's own array
+    assert ident.classify(SAMPLES[0])[0] == "pt"
+
+
+def test_cached_transition_table_is_mapped_and_answers_alike(tmp_path: Path) -> None:
+    fresh = load_identifier(CANDIDATES, tmp_path)
+    cached = load_identifier(CANDIDATES, tmp_path)
+    assert isinstance(cached.tk_nextmove, memoryview) and cached.tk_nextmove.readonly
+    assert list(cached.tk_nextmove[:4096]) == list(fresh.tk_nextmove[:4096])
+    assert len(cached.tk_nextmove) == len(fresh.tk_nextmove)
