@@ -101,3 +101,18 @@ def test_a_story_first_run_as_a_headline_comes_back_as_a_follow_up_when_reported
     assert [s.follow_up for s in kept] == [True]
     one = apply_history(build_stories(reports[:1], lex, Config().analysis.clustering), published, lex)
     assert one == []  # one more report of a headline is a repeat
+
+
+def test_reactions_of_several_parties_to_one_decision_are_one_event() -> None:
+    un = _sig("UN urges Israel to reverse West Bank land decision",
+              "The UN chief called the registration of West Bank land as state property unlawful.",
+              "en")
+    neighbours = _sig("Arab states condemn Israel's West Bank land move",
+                      "Jordan, Egypt and Saudi Arabia condemned the land decision in the West Bank.",
+                      "en")
+    trial = _sig("Israeli settler to be charged over killing in West Bank",
+                 "Prosecutors plan to charge a settler over the death of a Palestinian activist.",
+                 "en")
+    assert un.actions == neighbours.actions == {"condemnation"}
+    assert similarity(un, neighbours, {}) > 0.5
+    assert similarity(un, trial, {}) == 0.0
