@@ -348,3 +348,21 @@ def test_the_stock_market_of_a_story_about_one_country_is_that_countrys() -> Non
     assert "equities" in tags("World stocks soared on hopes of lower rates.",
                               title="Japan's new leader bets on big government", lang="en")
     assert "equities" in tags(text, title="Leaders meet in Geneva", lang="en")
+
+
+@pytest.mark.parametrize("text", [
+    "Iran has threatened to close the Strait of Hormuz in retaliation against any attack.",
+    "The navy is preparing for a possible strike on the Gulf terminals.",
+    "伊朗警告将对任何袭击作出回应。",
+])
+def test_an_act_that_has_not_happened_is_no_event(text: str) -> None:
+    zh = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    assert "shipping" not in tags(text, title="Iran", lang="zh-Hans" if zh else "en")
+    assert "crude_oil" not in tags(text, title="Iran", lang="zh-Hans" if zh else "en")
+
+
+def test_a_missile_named_is_no_missile_fired() -> None:
+    text = "Washington wants the talks to cover Iran's missile stockpile and its drones programme."
+    assert tags(text, lang="en") == {}
+    assert tags("Iranian missiles hit two tankers near the Gulf coast.",
+                lang="en")["crude_oil"].stance in UP

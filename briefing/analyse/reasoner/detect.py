@@ -62,6 +62,12 @@ _CONCESSIVE = re.compile(r"(?:无视|不顾)[^，。；,;]{0,6}$|"
 # "strikes amid the ceasefire", "killed since the truce began": a truce that holds in the
 # background, not one agreed today ("amid ceasefire hopes" is news about the truce and fires).
 _AMID = re.compile(r"\b(?:amid|amidst|since|during|throughout)\s+(?:(?:a|an|the|fragile|shaky|uneasy|current|existing)\s+){0,2}$", re.I)
+# "in retaliation against any attack", "a possible strike", 任何袭击: an act that has not
+# happened names no event.
+_UNREAL = re.compile(r"(?:任何|一切|潜在的?|可能的)$|\b(?:any|possible|potential|future|"
+                     r"hypothetical|an? eventual)\s+$", re.I)
+_UNREAL_AFTER = re.compile(r"^\s*(?:against|for|to|over|on)\s+(?:any|a possible|a potential|future)\b|"
+                           r"^\s*(?:任何|一切)", re.I)  # retaliation against any attack
 _STATE_TRIGGERS = frozenset({"ceasefire", "cease-fire", "truce"})
 _AMID_NEWS = re.compile(r"^\s*(?:hopes?|talks|deal|agreement|optimism|progress|news|proposal|plan)\b",
                         re.I)
@@ -367,10 +373,11 @@ def _trigger_negated(before: str, zh: bool) -> bool:
 
 
 def _background(clause: str, start: int, end: int, lead: str) -> bool:
-    """Whether the trigger at clause[start:end] is what the news happens despite or amid;
+    """Whether the trigger at clause[start:end] is what the news happens despite or amid,
+    or an act that has not happened (any attack);
     `lead` is the sentence's text before the clause (a split may have taken the "amid")."""
     before = (lead + clause[:start])[-40:]
-    if _CONCESSIVE.search(before):
+    if _CONCESSIVE.search(before) or _UNREAL.search(before) or _UNREAL_AFTER.match(clause[end:]):
         return True
     return (clause[start:end].casefold() in _STATE_TRIGGERS and bool(_AMID.search(before))
             and not _AMID_NEWS.match(clause[end:]))
