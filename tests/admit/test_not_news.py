@@ -37,6 +37,7 @@ REJECTED = [
      "Sign up for our morning newsletter to get it in your inbox.", ()),
     ("comment-digest", "Letters to the editor: on the new port", "Readers wrote in.", ()),
     ("comment-digest", "网友热议：房贷利率又降了", "精选几条留言。", ()),
+    ("newsletter", "Region: All of the Region Today - March 3, 2026", "Headlines of the day.", ()),
     ("related-links", "Related stories", "Related: story one; story two; story three", ()),
     ("tweet", "A post on X", "Rates are on hold again.\n— Some Paper (@SomePaper) March 27, 2024", ()),
 ]
@@ -52,6 +53,9 @@ NEWS = [
     ("Substack says paid newsletter subscriptions doubled", "The company said " * 80),
     ("Talks will resume on March 3, 2026, envoys say", "Both sides agreed to meet again."),
     ("What to know about the Fed's decision today", "The bank meets at 2 p.m."),
+    # a report whose title carries its date is not a dated edition
+    ("Kenya: Third Man Charged Over Robbery of Mobile-Money Agent - March 3, 2026",
+     "Police in Nakuru said the suspect was arrested on Monday."),
 ]
 
 
