@@ -93,3 +93,15 @@ def test_two_way_and_unknown_stances_are_drawn() -> None:
     doc = lxml_html.fromstring(render_html(day, "en"))
     crude = _rows(doc)["crude_oil"]
     assert crude.get("data-stance") == "volatile" and len(crude.xpath(".//polygon")) == 2
+
+
+def test_counts_of_one_are_singular_in_english() -> None:
+    one = Briefing(date="2026-02-05", title=Text(zh="测试", en="Test"),  # type: ignore[arg-type]
+                   sections=[Section(key="markets", title=Text(zh="市场", en="Markets"), items=[
+                       Item(id="a", title=Text(zh="金价大涨", en="Gold jumps"),
+                            impacts=[_impact("gold", "黄金", "Gold", "bullish")])])])
+    text = lxml_html.fromstring(render_html(one, "en")).text_content()
+    assert "1 asset tagged by 1 story today" in text and "1 stories" not in text
+    assert "今日 1 项资产、1 条新闻的影响标注" in lxml_html.fromstring(render_html(one, "zh")).text_content()
+    many = lxml_html.fromstring(render_html(_day(), "en")).text_content()
+    assert "3 assets tagged by 3 stories today" in many

@@ -333,7 +333,7 @@ def _map_view(view: Briefing, edition: str, anchors: list[str], builder: _Builde
                     "name": row.name,
                     "stance": row.stance,
                     "stance_word": row.stance_word,
-                    "count_text": words["items"].format(count=len(row.drivers)),
+                    "count_text": im.counted(words, "items", len(row.drivers)),
                     "drivers": row.drivers,
                 }
                 for row in group.assets
@@ -341,7 +341,8 @@ def _map_view(view: Briefing, edition: str, anchors: list[str], builder: _Builde
         )
         for group in data.classes
     ]
-    caption = words["caption"].format(assets=data.assets, items=data.stories)
+    caption = words["caption"].format(assets=im.counted(words, "assets", data.assets),
+                                      items=im.counted(words, "stories", data.stories))
     return MapView(words=words, caption=caption, classes=classes, data=data)
 
 

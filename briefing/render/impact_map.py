@@ -98,6 +98,13 @@ def words(edition: str) -> dict[str, str]:
     return {k: _localise(v, edition) for k, v in table.items()}
 
 
+def counted(table: dict[str, str], key: str, count: int) -> str:
+    """`table[key]` with its count, in the singular form `<key>_one` when there is one
+    ("1 story", not "1 stories")."""
+    form = table.get(f"{key}_one", table[key]) if count == 1 else table[key]
+    return form.format(count=count)
+
+
 def _localise(text: str, edition: str) -> str:
     if edition == "zh-Hant":
         from briefing.render.i18n import to_traditional
