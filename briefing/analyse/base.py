@@ -27,6 +27,8 @@ class Story:
     section: str
     score: float
     follow_up: bool = False
+    # the earlier item a follow-up continues: its title and the date of its briefing
+    prior: tuple[Text, dt.date] | None = None
     entities: frozenset[str] = field(default_factory=frozenset)
     signature: Signature | None = field(default=None, compare=False, repr=False)
 

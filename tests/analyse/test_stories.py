@@ -99,6 +99,13 @@ def test_a_story_first_run_as_a_headline_comes_back_as_a_follow_up_when_reported
     published = recent_stories([yesterday], DATE, 3, lex)
     kept = apply_history(stories, published, lex)
     assert [s.follow_up for s in kept] == [True]
+    assert kept[0].prior == (told.title, dt.date(2026, 2, 4))  # what the follow-up continues
+    from briefing.analyse.reasoner import read_story
+    from briefing.analyse.reasoner.interpret import interpret
+    from briefing.analyse.reasoner.knowledge import event_book
+    lines = [i.text.en for i in interpret(kept[0], read_story(kept[0], lex), [], event_book())]
+    assert ("A running story: the Feb 4 briefing ran “Iran's top diplomat to attend talks with "
+            "US envoys in Geneva”; 2 sources (B, A) report what came next") in lines
     one = apply_history(build_stories(reports[:1], lex, Config().analysis.clustering), published, lex)
     assert one == []  # one more report of a headline is a repeat
 

@@ -30,7 +30,7 @@ from briefing.analyse.stories.signature import (
     similarity,
 )
 from briefing.analyse.text import char_ngrams, has_cjk, jaccard, numbers
-from briefing.model import Briefing, Item
+from briefing.model import Briefing, Item, Text
 
 SAME_TITLE = 0.5  # title bigram Jaccard that alone says "the same story"
 SAME_EVENT = 0.6  # signature similarity that says so, with two shared names
@@ -48,9 +48,11 @@ class PublishedStory:
     titles: tuple[frozenset[str], frozenset[str]]  # zh, en title bigrams
     signature: Signature
     headline_only: bool = False  # published as a headline (no key points): told, not reported
+    title: Text = field(default_factory=Text)  # as published, for the follow-up's "continues …" line
+    date: dt.date | None = None  # of the briefing that published it
 
 
-def _describe(item: Item, lex: Lexicon) -> PublishedStory:
+def _describe(item: Item, lex: Lexicon, date: dt.date | None = None) -> PublishedStory:
     points = " ".join(p.zh + " " + p.en for p in item.key_points)
     text = " ".join([item.title.zh, item.title.en, points]
                     + [i.reason.zh + " " + i.reason.en for i in item.impacts])
@@ -66,6 +68,8 @@ def _describe(item: Item, lex: Lexicon) -> PublishedStory:
         signature=describe(main, points[:LEAD_CHARS], time, lex,
                            extra_titles=[other] if other else []),
         headline_only=not item.key_points,
+        title=item.title,
+        date=date,
     )
 
 
@@ -76,7 +80,7 @@ def recent_stories(
     out: list[PublishedStory] = []
     for briefing in sorted(briefings, key=lambda b: b.date):
         if date - dt.timedelta(days=days) <= briefing.date < date:
-            out.extend(_describe(item, lex) for item in briefing.items())
+            out.extend(_describe(item, lex, briefing.date) for item in briefing.items())
     return out
 
 
@@ -184,10 +188,14 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
         grams = set().union(*(g for _, g in title_grams))
         links = _links(story)
         shortest = min((len(g) for _, g in title_grams), default=0)
-        prior = next((published[n] for n in index.candidates(links, sig, grams, shortest)
-                      if _same(links, sig, title_grams, published[n])), None)
-        if prior is None:
+        # published is in date order: new facts are what came since the first item of the
+        # story, and the follow-up names the latest one it continues
+        matches = [published[n] for n in index.candidates(links, sig, grams, shortest)
+                   if _same(links, sig, title_grams, published[n])]
+        if not matches:
             out.append(story)
-        elif _new_facts(story, prior):
-            out.append(replace(story, follow_up=True))
+        elif _new_facts(story, matches[0]):
+            last = matches[-1]
+            earlier = (last.title, last.date) if last.date is not None and last.title else None
+            out.append(replace(story, follow_up=True, prior=earlier))
     return out
