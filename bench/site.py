@@ -14,6 +14,8 @@ can be reused across days. Measured in one run, as whole command-line runs:
     full + search   the same with the Pagefind index and the impact maps (target ≤ 60 s)
     unchanged       `briefing site` again, nothing changed (target ≤ 0.5 s)
     one day changed one stored day edited, `briefing site` (target ≤ 0.5 s)
+    one day, no search  the same without the search index (after a full build without it):
+                    what Pagefind re-indexing the day's month adds to the row above
 
 Hugo and the full build run alternately (one of each per repeat), so load from other work
 falls on both alike; CPU seconds (user + system of the runs, children included) are printed
@@ -200,17 +202,24 @@ def main() -> None:
         rows.append(("unchanged rebuild", *unchanged, f"whole CLI run; target ≤ 0.5 s {verdict(unchanged[0], 0.5)}"))
 
         sample = Briefing.from_json((ROOT / "samples" / "briefing-2026-02-05.json").read_text("utf-8"))
-        times, mark = [], len(CPU)
-        for k in range(args.repeat):
-            day = dates[3 + k]
-            changed = day_variant(sample, day, 10_000 + k)
-            changed = changed.model_copy(update={"title": Text(zh=changed.title.zh + "（更正）", en=changed.title.en + " (corrected)")})
-            with Store.open(work / "bench.sqlite") as store:
-                text = changed.to_json()
-                store.save_briefing(day, text, hashlib.sha256(text.encode()).hexdigest())
-            times.append(run([*BRIEFING, "site", "--config", str(search)], work))
-        one_day = statistics.median(times)
-        rows.append(("one day changed", one_day, cpu_since(mark), f"with search; target ≤ 0.5 s {verdict(one_day, 0.5)}"))
+
+        def one_day(config: Path, first: int) -> tuple[float, float]:
+            times, mark = [], len(CPU)
+            for k in range(args.repeat):
+                day = dates[first + k]
+                changed = day_variant(sample, day, 10_000 + first + k)
+                title = Text(zh=changed.title.zh + "（更正）", en=changed.title.en + " (corrected)")
+                with Store.open(work / "bench.sqlite") as store:
+                    text = changed.model_copy(update={"title": title}).to_json()
+                    store.save_briefing(day, text, hashlib.sha256(text.encode()).hexdigest())
+                times.append(run([*BRIEFING, "site", "--config", str(config)], work))
+            return statistics.median(times), cpu_since(mark)
+
+        searched_day = one_day(search, 3)
+        rows.append(("one day changed", *searched_day, f"with search; target ≤ 0.5 s {verdict(searched_day[0], 0.5)}"))
+        run([*BRIEFING, "site", "--config", str(plain)], work)  # the site without search: a full build
+        plain_day = one_day(plain, 3 + args.repeat)
+        rows.append(("one day, no search", *plain_day, "Pagefind's share of the row above is the difference"))
         pages = sum(1 for _ in out.rglob("index.html"))
     print(f"{args.days} days × 2 editions (html, md, json; no PDF): {pages} pages; medians of {args.repeat};"
           f" {os.cpu_count()} CPUs, load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")

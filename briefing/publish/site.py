@@ -283,7 +283,7 @@ def build_site(
         for d, t in feed_days.items() for edition in options.site.languages
     }
     staging = releases.stage()
-    indexing: Any = None
+    indexing: list[Any] = []  # Pagefind runs started
     gating: _GateProcess | None = None
     tasks: list[_Task] = []
     try:
@@ -312,15 +312,25 @@ def build_site(
         # (no thread may run across a fork). Older releases go first so that after the swap
         # `keep_releases` remain (the live one and the newest others; a failed build leaves
         # one fewer).
-        link_writer = SafeWriter(staging)
-        linking = _Task(_link_days, link_writer, live, reusable, options)
+        # With search on and a few changed days, their months' unchanged days are linked
+        # first (a thread of their own), so Pagefind can index those months as soon as the
+        # changed days are rendered, while the other days are still being linked.
+        search_first = {_month(d) for d in todo} if options.site.search and processes <= 1 else set()
+        groups = [[d for d in reusable if _month(d) in search_first],
+                  [d for d in reusable if _month(d) not in search_first]]
+        linkings = []
+        for group in groups:
+            link_writer = SafeWriter(staging)
+            linkings.append((_Task(_link_days, link_writer, live, group, options), link_writer, group))
         pruning = _Task(releases.prune, options.site.keep_releases - 1)
-        tasks += [linking, pruning]
+        tasks += [task for task, _, _ in linkings] + [pruning]
+        for task, _, _ in linkings:
+            if processes <= 1:
+                task.start()
+            else:
+                task.result()
         if processes <= 1:
-            linking.start()
             pruning.start()
-        else:
-            linking.result()
 
         def record(rendered_days: Iterator[tuple[dt.date, RenderedDay]]) -> None:
             for day, rendered in rendered_days:
@@ -336,37 +346,48 @@ def build_site(
         record(_render_days(todo, texts, neighbours, options, check, processes, gated, writer, feed_days,
                             gate_elsewhere=gating is not None))
         pruning.start()
-        linked = linking.result()
-        writer.merge(link_writer)
-        for day in reusable:
-            if day in linked:
-                days.add_text(day, str(previous.info_text(day.isoformat())))
-                report.reused += 1
-                if progress is not None:
-                    progress(day, len(days), len(texts), False)
-        missing = [d for d in reusable if d not in linked]  # a file gone from the live release
-        texts.load(missing)
-        record(_render_days(missing, texts, neighbours, options, check, 1, gated, writer, feed_days))
-        timings["days"] = time.perf_counter() - started - timings["read"]
         # Pagefind reads only day pages: it runs while the rest of the release is written.
         search_keys: dict[str, str] = {}
-        if options.site.search and days:
+        search_keys_left: dict[str, str] = {}  # those not started early
+        if options.site.search and ordered:
             from briefing.publish import search
 
             search_keys = search.bundle_keys(
-                options.site.languages, {d: keys[d] for d in days}, search.pagefind_binary()
+                options.site.languages, {d: keys[d] for d in ordered}, search.pagefind_binary()
             )
-            indexing = search.start_index(
-                staging, search_keys, live=live, previous=previous.head.get("search"), link=writer.link_tree
-            )
+        missing: list[dt.date] = []  # a file gone from the live release: rendered here
+        for i, (task, link_writer, group) in enumerate(linkings):
+            linked = task.result()
+            writer.merge(link_writer)
+            for day in group:
+                if day in linked:
+                    days.add_text(day, str(previous.info_text(day.isoformat())))
+                    report.reused += 1
+                    if progress is not None:
+                        progress(day, len(days), len(texts), False)
+            missing += [d for d in group if d not in linked]
+            if search_keys and i == 0 and search_first and not missing:
+                early = {rel: key for rel, key in search_keys.items() if rel.rsplit("/", 1)[1] in search_first}
+                indexing.append(search.start_index(
+                    staging, early, live=live, previous=previous.head.get("search"), link=writer.link_tree,
+                ))
+                search_keys_left = {rel: key for rel, key in search_keys.items() if rel not in early}
+        texts.load(missing)
+        record(_render_days(missing, texts, neighbours, options, check, 1, gated, writer, feed_days))
+        timings["days"] = time.perf_counter() - started - timings["read"]
+        if search_keys:
+            indexing.append(search.start_index(
+                staging, search_keys_left if indexing else search_keys, live=live,
+                previous=previous.head.get("search"), link=writer.link_tree,
+            ))
         _write_site_files(writer, staging, options, days, keys, links, feed_days, fragments, feed_keys)
         _check_links(staging, links, writer.written)
         pruning.result()
         if gating is not None:
             gated.update(gating.enforce())
         timings["site"] = time.perf_counter() - started - timings["read"] - timings["days"]
-        if indexing is not None:
-            for rel in indexing.wait():
+        for started_index in indexing:
+            for rel in started_index.wait():
                 writer.adopt(rel)
         timings["search"] = time.perf_counter() - started - sum(timings.values())
         records = {d: {"key": keys[d], "gate": gated.get(d, ""), **times[d].to_dict()} for d in days}
@@ -374,8 +395,8 @@ def build_site(
         manifest_json = manifest.render(head, records, days)
         report.release = releases.commit(staging, site_key[:16], manifest_json)
     except BaseException:
-        if indexing is not None:
-            indexing.close()
+        for started_index in indexing:
+            started_index.close()
         if gating is not None:
             gating.close()
         for task in tasks:
@@ -452,6 +473,10 @@ def _publication_times(
         published = dt.datetime.fromisoformat(first) if first else moment
         times[day] = pages.Published(published=published, updated=max(moment, published), content=content)
     return times
+
+
+def _month(day: dt.date) -> str:
+    return day.isoformat()[:7]
 
 
 def _iso(day: dt.date | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -294,6 +295,9 @@ def test_search_is_indexed_per_month_and_unchanged_months_are_reused(make_site) 
     for lang in ("zh", "en"):  # January is linked from the last release, February indexed again
         assert inode(out, f"{lang}/2026-01") == inode(first.release, f"{lang}/2026-01")
         assert inode(out, f"{lang}/2026-02") != inode(first.release, f"{lang}/2026-02")
+        # indexed as soon as the changed day was rendered, with its unchanged neighbour linked
+        entry = json.loads((out / "pagefind" / lang / "2026-02" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert [v["page_count"] for v in entry["languages"].values()] == [2]
 
 
 def test_link_check_finds_broken_and_escaping_links(tmp_path: Path) -> None:
