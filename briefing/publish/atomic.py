@@ -60,10 +60,16 @@ def check_segment(segment: str) -> str:
 
 
 class SafeWriter:
-    """Writes files under `root` only, each at most once per build."""
+    """Writes files under `root` only, each at most once per build.
 
-    def __init__(self, root: Path) -> None:
+    `recycled`: `root` is an older release being made into the next one (`Releases.stage`).
+    Its files may be hard links shared with the live release, so a file is never written
+    in place: it is unlinked first, and a file to link that is already the same file is
+    left as it is. `sweep` then deletes what this build did not write."""
+
+    def __init__(self, root: Path, *, recycled: bool = False) -> None:
         self.root = root.resolve()
+        self.recycled = recycled
         self.written: set[str] = set()
         # folders already checked (and made) this build: a 365-day site writes thousands of
         # files into a few hundred folders, so each folder is resolved and made once
@@ -96,8 +102,34 @@ class SafeWriter:
 
     def write_bytes(self, rel: str, data: bytes) -> Path:
         target = self._claim(rel)
+        if self.recycled:
+            target.unlink(missing_ok=True)  # never into a file the live release may share
         target.write_bytes(data)
         return target
+
+    def clear(self, rel_dir: str) -> None:
+        """Empty folder `rel_dir` of a recycled root before another tool writes into it."""
+        if self.recycled:
+            shutil.rmtree(self.path(rel_dir), ignore_errors=True)
+
+    def sweep(self) -> int:
+        """Delete every file under the root this build did not write, and the folders left
+        empty (a recycled root's leftovers: a day gone from the store, an old bundle's
+        files). Returns how many files went."""
+        if not self.recycled:
+            return 0
+        removed = 0
+        root = str(self.root)
+        for folder, dirs, files in os.walk(root, topdown=False):
+            inside = os.path.relpath(folder, root)
+            prefix = "" if inside == "." else inside.replace(os.sep, "/") + "/"
+            for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+                if prefix + name not in self.written:
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+            if inside != "." and not os.listdir(folder):
+                os.rmdir(folder)
+        return removed
 
     def write_text(self, rel: str, text: str) -> Path:
         return self.write_bytes(rel, text.encode("utf-8"))
@@ -119,13 +151,26 @@ class SafeWriter:
             self.written.add(rel)
             done.append(rel)
             try:
-                _link_or_copy(os.path.join(origin, rel), target)
+                self._link(os.path.join(origin, rel), target)
             except FileNotFoundError:
                 for taken in done:
                     (self.root / taken).unlink(missing_ok=True)
                     self.written.discard(taken)
                 return False
         return True
+
+    def _link(self, source: str, target: str) -> None:
+        """`target` becomes `source`'s file; in a recycled root a target that already is
+        that file stays, another is replaced (FileNotFoundError when `source` is gone)."""
+        if self.recycled:
+            found = os.stat(source)
+            try:
+                if os.path.samestat(found, os.lstat(target)):
+                    return
+                os.unlink(target)
+            except FileNotFoundError:
+                pass
+        _link_or_copy(source, target)
 
     def _made_folder(self, rel_dir: str) -> str:
         """The absolute path of folder `rel_dir`: checked (names, and no symlink leading out,
@@ -195,7 +240,7 @@ class SafeWriter:
                 if rel in self.written:
                     raise PublishError(f"refusing to write the same file twice in one build: {rel}")
                 self.written.add(rel)
-                _link_or_copy(path, os.path.join(target_dir, name))
+                self._link(path, os.path.join(target_dir, name))
 
     def adopt(self, rel_dir: str) -> None:
         """Record files another writer (e.g. `render.html.write_assets`) put under `rel_dir`."""
@@ -227,12 +272,20 @@ class Releases:
     def manifest_path(self, release: Path) -> Path:
         return release.parent / f"{release.name}.build.json"
 
-    def stage(self) -> Path:
-        """A fresh, empty staging folder."""
+    def stage(self, *, recycle: int | None = None) -> tuple[Path, bool]:
+        """A staging folder, and whether it is recycled: empty, or with `recycle=keep` the
+        newest release that `prune(keep)` would delete, renamed (its manifest deleted). A
+        one-day change then neither makes ~700 day folders nor deletes an old release's
+        ~3,500 files: most of its files are already the live ones (see `SafeWriter`)."""
         self.root.mkdir(parents=True, exist_ok=True)
         staging = self.root / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        doomed = self._beyond(recycle) if recycle is not None else []
+        if doomed:
+            self.manifest_path(doomed[0]).unlink(missing_ok=True)
+            os.replace(doomed[0], staging)
+            return staging, True
         staging.mkdir()
-        return staging
+        return staging, False
 
     def discard(self, staging: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
@@ -246,6 +299,7 @@ class Releases:
                 raise PublishError(f"release {release_id} is already live")
             shutil.rmtree(release)
         os.replace(staging, release)
+        os.utime(release)  # a recycled folder is as new as its build (prune keeps the newest)
         self.manifest_path(release).write_text(manifest_json, encoding="utf-8")
         _fsync_dir(self.root)
         pause_hook()
@@ -286,16 +340,20 @@ class Releases:
             removed.append(path)
         return removed
 
-    def prune(self, keep: int) -> list[Path]:
-        """Keep the live release and the newest `keep - 1` others; delete the rest."""
+    def _beyond(self, keep: int) -> list[Path]:
+        """The releases `prune(keep)` deletes, newest first."""
         live = self.current()
         releases = [
             p for p in self.root.iterdir()
             if p.is_dir() and not p.name.startswith((".", "previous-")) and p != live
         ] if self.root.is_dir() else []
         releases.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        return releases[max(keep - 1, 0):]
+
+    def prune(self, keep: int) -> list[Path]:
+        """Keep the live release and the newest `keep - 1` others; delete the rest."""
         removed = []
-        for old in releases[max(keep - 1, 0):]:
+        for old in self._beyond(keep):
             shutil.rmtree(old, ignore_errors=True)
             self.manifest_path(old).unlink(missing_ok=True)
             removed.append(old)

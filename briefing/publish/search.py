@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -159,6 +160,9 @@ def start_index(
 
 def _index_bundle(binary: Path, site: Path, rel: str, timeout: float) -> None:
     _, slug, month_ = rel.split("/")
+    # A recycled release may hold this bundle's last version, hard links the live release
+    # may share: unlinked, never written over.
+    shutil.rmtree(site / rel, ignore_errors=True)
     command = [
         str(binary),
         "--site", str(site),

@@ -282,12 +282,15 @@ def build_site(
         (edition, d): fragments.key("feed-entry", edition, keys[d], t.to_dict())
         for d, t in feed_days.items() for edition in options.site.languages
     }
-    staging = releases.stage()
+    # The release `prune` would delete next is recycled into the new one (see SafeWriter).
+    staging, recycled = releases.stage(recycle=options.site.keep_releases - 1)
     indexing: list[Any] = []  # Pagefind runs started
     gating: _GateProcess | None = None
     tasks: list[_Task] = []
     try:
-        writer = SafeWriter(staging)
+        writer = SafeWriter(staging, recycled=recycled)
+        if recycled:
+            _drop_gone_days(staging, options, ordered)
         days = Infos()
         links: dict[str, list[str]] = {}  # each page written this time → its relative links
         # the last passing verdict of each day: the default gate skips an unchanged input
@@ -320,7 +323,7 @@ def build_site(
                   [d for d in reusable if _month(d) not in search_first]]
         linkings = []
         for group in groups:
-            link_writer = SafeWriter(staging)
+            link_writer = SafeWriter(staging, recycled=recycled)
             linkings.append((_Task(_link_days, link_writer, live, group, options), link_writer, group))
         pruning = _Task(releases.prune, options.site.keep_releases - 1)
         tasks += [task for task, _, _ in linkings] + [pruning]
@@ -392,6 +395,7 @@ def build_site(
         timings["search"] = time.perf_counter() - started - sum(timings.values())
         records = {d: {"key": keys[d], "gate": gated.get(d, ""), **times[d].to_dict()} for d in days}
         head = {"key": site_key, "fingerprint": fingerprint, "search": search_keys}
+        writer.sweep()
         manifest_json = manifest.render(head, records, days)
         report.release = releases.commit(staging, site_key[:16], manifest_json)
     except BaseException:
@@ -473,6 +477,23 @@ def _publication_times(
         published = dt.datetime.fromisoformat(first) if first else moment
         times[day] = pages.Published(published=published, updated=max(moment, published), content=content)
     return times
+
+
+def _drop_gone_days(staging: Path, options: PublishOptions, ordered: Sequence[dt.date]) -> None:
+    """A recycled release's day folders whose day is no longer stored go before anything
+    reads the day folders (Pagefind indexes every day page of a month)."""
+    import shutil
+
+    stored = {d.isoformat() for d in ordered}
+    for edition in options.site.languages:
+        folder = staging / edition_slug(edition)
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", name) and name not in stored:
+                shutil.rmtree(folder / name, ignore_errors=True)
 
 
 def _month(day: dt.date) -> str:
@@ -608,7 +629,7 @@ def _render_days(
     if any(day in feed_days for day in todo):
         import feedgen.entry  # noqa: F401 — once, before the fork, not in each worker
     _JOB.update(texts=texts, neighbours=neighbours, options=options, check=check, gated=gated, root=writer.root,
-                feed_days=feed_days)
+                feed_days=feed_days, recycled=writer.recycled)
     try:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
@@ -764,7 +785,7 @@ class _Task:
 def _render_job(day: dt.date) -> RenderedDay | None:
     try:
         if "writer" not in _JOB:  # one per worker process, made after the fork
-            _JOB["writer"] = SafeWriter(_JOB["root"])
+            _JOB["writer"] = SafeWriter(_JOB["root"], recycled=_JOB["recycled"])
         return _render_day(
             _JOB["writer"], _JOB["texts"][day], day, _JOB["neighbours"][day], _JOB["options"], _JOB["check"],
             _JOB["gated"].get(day), _JOB["feed_days"].get(day),
@@ -873,6 +894,7 @@ def _write_site_files(
 
     settings = options.site
     dates = sorted(days)
+    writer.clear("assets")
     write_assets(writer.path("assets"))
     writer.adopt("assets")
     writer.write_bytes("assets/site/site.css", (pages.TEMPLATES_DIR / "site.css").read_bytes())

@@ -45,7 +45,8 @@ def test_writer_refuses_a_planted_symlink(tmp_path: Path) -> None:
 
 
 def _release(releases: Releases, name: str, body: str) -> Path:
-    staging = releases.stage()
+    staging, recycled = releases.stage()
+    assert not recycled
     (staging / "index.html").write_text(body)
     return releases.commit(staging, name, "{}")
 

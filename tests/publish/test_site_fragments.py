@@ -153,3 +153,42 @@ def test_a_one_day_change_parses_only_what_its_pages_show(make_site, monkeypatch
     assert dt.date(2025, 12, 4) not in shown  # in an unchanged month, before the history
     assert dt.date(2026, 2, 5) in shown
     assert "（更正）" in (out / "zh" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_recycled_release_never_touches_the_live_one(make_site, tmp_path: Path) -> None:
+    """The third build is made in the first one's folder: the live (second) release's files,
+    many of them the same inodes, are unchanged; leftovers are gone; the result is what a
+    build in an empty folder gives."""
+    config, out = make_site([dt.date(2026, 1, 30), *days_back(3)])
+    releases = Releases(out)
+    options = options_from_config(config)
+
+    def build() -> Path:
+        with Store.open(config.store_path) as store:
+            release = build_site(store, options, out).release
+        assert release is not None
+        return release
+
+    first = build()
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 4), title_suffix="（更正）")])
+    live = build()
+    before = _digest(live)
+    for leftover in ("en/2025-12-01/index.html", "en/2026-02-05/old.html", "pagefind/en/2025-12/x.js"):
+        (first / leftover).parent.mkdir(parents=True, exist_ok=True)
+        (first / leftover).write_text("left over")
+    folder = (first / "en" / "2026-01-30").stat().st_ino
+    save(config.store_path, [sample_briefing(dt.date(2026, 2, 3), title_suffix="（更正）"),
+                             sample_briefing(dt.date(2026, 2, 6))])
+    third = build()
+    assert (third / "en" / "2026-01-30").stat().st_ino == folder  # made in the first one's folder
+    assert not first.exists() and third.name != first.name and releases.current() == third
+    assert _digest(live) == before  # the release that was live while the third was made
+    cold = tmp_path / "cold" / "out"
+    with Store.open(config.store_path) as store:
+        build_site(store, options, cold)
+
+    def pages(digest: dict[str, str]) -> dict[str, str]:  # the feeds date the corrections
+        return {k: v for k, v in digest.items() if not k.endswith("feed.xml")}
+
+    assert pages(_digest(out)) == pages(_digest(cold))
+    assert not (third / "en" / "2025-12-01").exists() and not (third / "pagefind" / "en" / "2025-12").exists()
