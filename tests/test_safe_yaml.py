@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from briefing import safe_yaml
 from briefing.analyse.edits import load_edits
@@ -125,3 +126,66 @@ def test_a_bombed_front_matter_in_a_post_is_refused_by_import_and_check() -> Non
         import_markdown(BOMBED_POST)
     problems = check_markdown(BOMBED_POST, name="post.md")
     assert any("too many nodes once aliases" in p.message for p in problems), problems
+
+
+def _python_reader(text: str) -> tuple[object, yaml.Node | None]:
+    """What `safe_yaml.load` returned before it used libyaml: the pure-Python composer."""
+    node = safe_yaml._compose_python(text, safe_yaml.DEFAULT_LIMITS)
+    return safe_yaml.construct(node), node
+
+
+def _documents() -> list[str]:
+    return [
+        (ROOT / "samples" / "feeds.yaml").read_text(encoding="utf-8"),
+        (ROOT / "briefing" / "data" / "init" / "feeds.yaml").read_text(encoding="utf-8"),
+        "title: '今日要闻：\"美联储\"'\ndate: 2026-02-05 08:00:00+08:00\ntags: [经济日报, 宏观]\n"
+        "x: !!str 12\nempty:\nmulti: |\n  第一行\n  second line\nfolded: >\n  a\n  b\n",
+        "base: &b {timeout: 5}\none: *b\ntwo: {<<: *b, timeout: 9}\nlist:\n- - 1\n  - 2\n- ? k\n  : v\n",
+    ]
+
+
+@pytest.mark.skipif(safe_yaml._C_LOADER is None, reason="PyYAML built without libyaml")
+@pytest.mark.parametrize("index", range(4))
+def test_libyaml_reads_as_the_python_reader_did(index: int) -> None:
+    """Same values, same node graph marks: config errors keep naming the same lines."""
+    from briefing.config_file import node_lines
+
+    text = _documents()[index]
+    data, node = safe_yaml.load(text)
+    old_data, old_node = _python_reader(text)
+    assert data == old_data
+    assert node is not None and old_node is not None
+    assert node_lines(node) == node_lines(old_node)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "settings:\n  timezone: UTC\n   store: x\n",  # a key indented under a scalar
+        "sources:\n  - id: a\n  url: [unclosed\n",
+        "a: b: c\n",
+        "key: 'unterminated\n",
+    ],
+)
+def test_broken_yaml_is_worded_by_the_python_reader(text: str) -> None:
+    with pytest.raises(yaml.YAMLError) as ours:
+        safe_yaml.load(text)
+    with pytest.raises(yaml.YAMLError) as python:
+        _python_reader(text)
+    assert str(ours.value) == str(python.value)
+
+
+@pytest.mark.parametrize(("depth", "refused"), [(64, False), (65, True), (66, True), (900, True)])
+def test_the_nesting_limit_is_where_it_was(depth: int, refused: bool) -> None:
+    """64 nested lists hold a scalar at depth 64: read; one more level is refused, by the
+    same words whether libyaml's event scan or the graph check finds it."""
+    text = "[" * depth + "x" + "]" * depth
+    if refused:
+        with pytest.raises(safe_yaml.YAMLLimitError, match="nesting deeper than 64 levels"):
+            safe_yaml.load(text)
+    else:
+        data, _ = safe_yaml.load(text)
+        for _ in range(depth):
+            assert isinstance(data, list)
+            data = data[0]
+        assert data == "x"
