@@ -123,3 +123,28 @@ def test_reactions_of_several_parties_to_one_decision_are_one_event() -> None:
     assert un.actions == neighbours.actions == {"condemnation"}
     assert similarity(un, neighbours, {}) > 0.5
     assert similarity(un, trial, {}) == 0.0
+
+
+def test_a_report_naming_someone_new_is_a_follow_up_and_the_same_names_are_a_repeat() -> None:
+    from briefing.analyse.stories.cluster import build_stories
+    from briefing.analyse.stories.history import apply_history
+    from briefing.model import Briefing, Item, Section, Source, Text
+
+    ran = Item(id="y1", title=Text(en="Iran and US envoys hold nuclear talks in Geneva"),
+               key_points=[Text(en="Iran and US envoys met in Geneva for a second round of talks.")],
+               sources=[Source(name="wire", article_id="old")])
+    yesterday = Briefing(date=dt.date(2026, 2, 4), title=Text(en="x"),
+                         sections=[Section(key="geo", title=Text(en="Geo"), items=[ran])])
+    lex = lexicon()
+    published = recent_stories([yesterday], DATE, 3, lex)
+
+    def kept(title: str, text: str) -> list[bool]:
+        report = make_article(title, text, lang="en", source="c",
+                              published="2026-02-05T08:00:00+08:00")
+        stories = build_stories([report], lex, Config().analysis.clustering)
+        return [s.follow_up for s in apply_history(stories, published, lex)]
+
+    assert kept("Putin says Iran and US nuclear talks in Geneva are useful",
+                "Putin said the Iran and US talks in Geneva were useful.") == [True]
+    assert kept("Iran and US envoys meet again in Geneva for nuclear talks",
+                "Iran and US envoys met in Geneva for a second round of talks.") == []

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field, replace
 
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
-from briefing.analyse.stories.cluster import canonical_url, story_signature
+from briefing.analyse.stories.cluster import article_signature, canonical_url, story_signature
 from briefing.analyse.stories.signature import (
     LEAD_CHARS,
+    REACTION,
     Signature,
     contradicts,
     describe,
@@ -36,6 +37,7 @@ SAME_TITLE = 0.5  # title bigram Jaccard that alone says "the same story"
 SAME_EVENT = 0.6  # signature similarity that says so, with two shared names
 CANDIDATE_GRAMS = 3  # title bigrams a prior must share with a story to be compared
 MAX_FRESH = 12  # a story's new reports read for new facts (its first few carry them)
+MAX_TITLES = 4  # of those, the titles read for new names and actions
 KEY_CAP = 40  # an index key naming more items than this (a country, a round figure) says nothing
 
 
@@ -163,16 +165,25 @@ def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, se
     return similarity(sig, other, {}) >= SAME_EVENT
 
 
-def _new_facts(story: Story, prior: PublishedStory) -> bool:
-    """What came since: figures the item did not state, or — when the item was only a
-    headline — reports from two sources or more, which now tell the story in full."""
-    fresh = [a for a in story.articles if a.id not in prior.article_ids][:MAX_FRESH]
-    if prior.headline_only and len({a.source_id for a in fresh}) >= 2:
+def _new_facts(story: Story, priors: list[PublishedStory], lex: Lexicon) -> bool:
+    """What came since the items that told the story: figures none of them stated, a title
+    naming someone or something done that none did ("…JD Vance after Geneva talks" after
+    "Iran meets the UN watchdog ahead of talks"), or — when they were only headlines —
+    reports from two sources or more, which now tell the story in full."""
+    told = frozenset().union(*(p.article_ids for p in priors))
+    fresh = [a for a in story.articles if a.id not in told][:MAX_FRESH]
+    if all(p.headline_only for p in priors) and len({a.source_id for a in fresh}) >= 2:
         return True
+    known = frozenset().union(*(p.signature.named() | p.signature.headline for p in priors))
+    done = frozenset().union(*(p.signature.families for p in priors)) | {REACTION}
+    for a in fresh[:MAX_TITLES]:
+        sig = article_signature(a, lex)
+        if (sig.actors & sig.headline) - known or sig.families - done:
+            return True
     figures: set[str] = set()
     for a in fresh:
         figures |= numbers(a.title_norm + "\n" + a.text_norm[:LEAD_CHARS])
-    return bool(figures - prior.figures)
+    return bool(figures - frozenset().union(*(p.figures for p in priors)))
 
 
 def apply_history(stories: list[Story], published: list[PublishedStory], lex: Lexicon) -> list[Story]:
@@ -188,13 +199,13 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
         grams = set().union(*(g for _, g in title_grams))
         links = _links(story)
         shortest = min((len(g) for _, g in title_grams), default=0)
-        # published is in date order: new facts are what came since the first item of the
-        # story, and the follow-up names the latest one it continues
+        # published is in date order: new facts are what came since every item that told
+        # the story, and the follow-up names the latest one it continues
         matches = [published[n] for n in index.candidates(links, sig, grams, shortest)
                    if _same(links, sig, title_grams, published[n])]
         if not matches:
             out.append(story)
-        elif _new_facts(story, matches[0]):
+        elif _new_facts(story, matches, lex):
             last = matches[-1]
             earlier = (last.title, last.date) if last.date is not None and last.title else None
             out.append(replace(story, follow_up=True, prior=earlier))
