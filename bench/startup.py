@@ -12,7 +12,8 @@ The "floor" rows are what any command reading a post or a config pays before the
 project's own code runs: the CLI library, YAML, and pydantic with one model (what it
 imports on first use, and the package metadata its plugin loader reads when it builds
 the first validator); then the hub model's classes on top. "load feeds.yaml" is
-what every command with a config pays (the bundled sample's config, validated whole).
+what every command with a config pays (the bundled sample's config, validated whole);
+"load feeds.yaml, 200 sources" the same for a config of bench/fetch.py's shape.
 
 `--baseline DIR` runs the `briefing` rows a second time from another checkout of the
 package (PYTHONPATH=DIR, e.g. a `git worktree` of an older commit), interleaved with the
@@ -81,9 +82,22 @@ def _slowest_imports(argv: list[str], cwd: Path, count: int = 10) -> list[str]:
     return [f"{us / 1000:8.1f} ms {name}" for us, name in sorted(rows, reverse=True)[:count]]
 
 
-def _cases(post: Path, post_en: Path) -> dict[str, list[str]]:
+def _big_config(folder: Path, sources: int = 200) -> Path:
+    """A feeds.yaml of `sources` feeds, one flow mapping a line (bench/fetch.py's shape)."""
+    config = folder / "feeds.yaml"
+    lines = ["settings:", "  store: bench.sqlite", "  allow_hosts: ['127.0.0.1']", "sources:"]
+    lines += [f"  - {{id: feed-{i}, url: 'http://127.0.0.1:8080/feed/{i}.xml'}}"
+              for i in range(sources)]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config
+
+
+def _load(config: Path) -> str:
+    return f"from briefing.config import load_config; load_config({str(config)!r})"
+
+
+def _cases(post: Path, post_en: Path, big: Path) -> dict[str, list[str]]:
     py = sys.executable
-    load = f"from briefing.config import load_config; load_config({str(SAMPLE_CONFIG)!r})"
     return {
         "python -c pass": [py, "-c", "pass"],
         "floor: click": [py, "-c", "import click"],
@@ -94,7 +108,8 @@ def _cases(post: Path, post_en: Path) -> dict[str, list[str]]:
         "floor: +pydantic, one model": [py, "-c", f"import click, yaml; {ONE_MODEL}"],
         "floor: +briefing.model": [py, "-c", f"import click, yaml; {ONE_MODEL}; "
                                    "import briefing.model"],
-        "load feeds.yaml": [py, "-c", load],
+        "load feeds.yaml": [py, "-c", _load(SAMPLE_CONFIG)],
+        "load feeds.yaml, 200 sources": [py, "-c", _load(big)],
         "briefing --help": [py, "-m", "briefing", "--help"],
         "briefing check FILE": [py, "-m", "briefing", "check", str(post)],
         # English titles need the language model to be told from other Latin-script
@@ -114,11 +129,11 @@ def main() -> None:
         folder = Path(tmp)
         post = _post(folder)
         runs: dict[str, tuple[list[str], dict[str, str]]] = {
-            name: (argv, ENV) for name, argv in _cases(post, _post(folder, "en")).items()
+            name: (argv, ENV) for name, argv in _cases(post, _post(folder, "en"), _big_config(folder)).items()
         }
         if args.baseline is not None:
             old = {**ENV, "PYTHONPATH": str(args.baseline.resolve())}
-            for name in ("load feeds.yaml", *TARGETED):
+            for name in ("load feeds.yaml", "load feeds.yaml, 200 sources", *TARGETED):
                 runs[f"baseline: {name}"] = (runs[name][0], old)
         for argv, env in runs.values():  # warm the page cache and the .pyc files
             _once(argv, folder, env)
@@ -133,7 +148,7 @@ def main() -> None:
         load = os.getloadavg()[0]
         print(f"start-up, median of {args.runs} interleaved runs (load average {load:.1f}, "
               f"{os.cpu_count()} CPUs); target <= {TARGET:.2f} s wall")
-        print(f"{'command':<34}{'wall s':>9}{'cpu s':>9}{'over bare':>11}")
+        print(f"{'command':<40}{'wall s':>9}{'cpu s':>9}{'over bare':>11}")
         for name in runs:
             wall = statistics.median(walls[name])
             cpu = statistics.median(cpus[name])
@@ -144,7 +159,7 @@ def main() -> None:
                 now = name.removeprefix("baseline: ")
                 mark = (f"  now/baseline: wall {statistics.median(walls[now]) / wall:.2f}x, "
                         f"cpu {statistics.median(cpus[now]) / cpu:.2f}x")
-            print(f"{name:<34}{wall:>9.3f}{cpu:>9.3f}{wall - bare:>+11.3f}{mark}")
+            print(f"{name:<40}{wall:>9.3f}{cpu:>9.3f}{wall - bare:>+11.3f}{mark}")
         if args.importtime:
             print("\nslowest imports of `briefing check FILE` (cumulative):")
             for line in _slowest_imports(["-m", "briefing", "check", str(post)], folder):
