@@ -272,6 +272,25 @@ def test_what_to_watch_needs_a_coming_date(text: str, watched: bool) -> None:
     assert any(line.startswith("What to watch") for line in lines) is watched, lines
 
 
+def test_a_day_gone_by_the_newest_report_is_not_to_watch() -> None:
+    # A Tuesday report of talks "on Tuesday", in a story whose newest report is Wednesday's
+    from .helpers import make_article
+
+    def watched(*published: str) -> bool:
+        texts = ["The envoys will meet in Geneva on Tuesday for a second round of talks.",
+                 "Officials from both sides arrived in Geneva, reporters said."]
+        arts = tuple(make_article("Envoys meet in Geneva", texts[n], lang="en", source=f"s{n}",
+                                  published=when) for n, when in enumerate(published))
+        s = Story(id="s", articles=arts, section="geopolitics", score=1.0)
+        lines = [i.text.en for i in interpret(s, read_story(s, lexicon()), [], event_book())]
+        return any(line.startswith("What to watch") for line in lines)
+
+    tuesday, wednesday = "2026-02-17T11:00:00+00:00", "2026-02-18T06:00:00+00:00"
+    assert watched(tuesday, tuesday)
+    assert not watched(tuesday, wednesday)
+    assert watched("2026-02-16T11:00:00+00:00", "2026-02-16T18:00:00+00:00")  # Monday: to come
+
+
 def test_an_event_read_both_ways_tells_both_chains() -> None:
     text = ("Iran and the United States will hold a second round of nuclear talks in Geneva, raising hopes "
             "of a deal. Iran launched missiles in a drill in the Strait of Hormuz on Monday.")

@@ -15,6 +15,7 @@ The basis list runs parallel to the insights (`Item.insight_basis`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -220,32 +221,71 @@ def _context(story: Story) -> Insight:
     return Insight(Text(zh=zh, en=en), "story")
 
 
-_PAST_DATE = re.compile(r"\b(?:said|says|told|announced|reported)\s+(?:on\s+)?$", re.I)
+_PAST_DATE = re.compile(r"\b(?:said|says|told|announced|reported|launched|founded|started|began|"
+                        r"opened|held|signed|met|released|published|arrived|died)\s+(?:on\s+)?$", re.I)
 
 
-def _coming_date(sentence: str, cue: re.Pattern[str], date: re.Pattern[str]) -> bool:
-    """A date named after the forward-looking words, not the day something was said or done.
+_WEEKDAYS = {name: n for n, name in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+_WEEKDAYS.update({f"周{c}": n for n, c in enumerate("一二三四五六日")})
+_MONTHS = {name: n for n, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_ZH_MONTH_DAY = re.compile(r"^(\d{1,2})月(\d{1,2})日$")
+_EN_MONTH_DAY = re.compile(r"^([A-Za-z]{3})[a-z]*\.? (\d{1,2})$")
+
+
+def _named_day(words: str, published: dt.date) -> dt.date | None:
+    """The day `words` name, read from the report's own date (Tuesday in a Tuesday report
+    is that day; February 26 is in its year); None for a period (next week, 下半年)."""
+    weekday = _WEEKDAYS.get(words.casefold())
+    if weekday is not None:
+        return published + dt.timedelta(days=(weekday - published.weekday()) % 7)
+    m = _ZH_MONTH_DAY.match(words) or _EN_MONTH_DAY.match(words)
+    if m is None:
+        return None
+    month = int(m.group(1)) if m.group(1).isdigit() else _MONTHS.get(m.group(1).casefold()[:3])
+    try:
+        return dt.date(published.year, month, int(m.group(2))) if month else None
+    except ValueError:
+        return None
+
+
+def _coming_date(sentence: str, cue: re.Pattern[str], date: re.Pattern[str],
+                 published: dt.date | None = None, now: dt.date | None = None) -> bool:
+    """A date named after the forward-looking words, not the day something was said or done,
+    nor one gone by the story's newest report (`now`).
 
     `Germany moved on Monday to say it will…` and `…will not repatriate them, Albanese said
-    Tuesday` name a past day; `talks will resume on February 26` names a coming one.
+    Tuesday` name a past day; `talks will resume on February 26` names a coming one;
+    `envoys will meet Tuesday` in Tuesday's report is past once Wednesday's reports are in.
     """
     forward = cue.search(sentence)
     if forward is None:
         return False
-    return any(not _PAST_DATE.search(sentence[max(0, m.start() - 16): m.start()])
-               for m in date.finditer(sentence, forward.start()))
+    for m in date.finditer(sentence, forward.start()):
+        if _PAST_DATE.search(sentence[max(0, m.start() - 16): m.start()]):
+            continue
+        day = _named_day(m.group(0), published) if published is not None else None
+        if day is None or now is None or day >= now:
+            return True
+    return False
 
 
 def _watch(analysis: Analysis, story: Story) -> Insight | None:
+    # imported here: keypoints sits beside the rules analyst, which imports this package
+    from briefing.analyse.rules.keypoints import tidy_point
+
+    now = max(a.published for a in story.articles).date()
     for order, reading in analysis.readings:
         sentence = reading.sentence
+        published = story.articles[order[0]].published.date()
         if reading.zh:
-            if _coming_date(sentence, _ZH_WATCH, _ZH_DATE):
-                text = Text(zh=f"后续关注：{balanced(trim(sentence, 80).rstrip('。'))}")
+            if _coming_date(sentence, _ZH_WATCH, _ZH_DATE, published, now):
+                text = Text(zh=f"后续关注：{balanced(trim(tidy_point(sentence, True), 80))}")
             else:
                 continue
-        elif _coming_date(sentence, _EN_WATCH, _EN_DATE):
-            text = Text(en=f"What to watch: {balanced(trim(sentence, 220).rstrip('.'))}")
+        elif _coming_date(sentence, _EN_WATCH, _EN_DATE, published, now):
+            text = Text(en=f"What to watch: {balanced(trim(tidy_point(sentence, False), 220))}")
         else:
             continue
         return Insight(text, f"source:{story.articles[order[0]].id}")

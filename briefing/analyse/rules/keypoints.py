@@ -123,7 +123,7 @@ def _score(s: Sentence, lex: Lexicon) -> float:
     return score
 
 
-def _tidy(text: str, zh: bool) -> str:
+def tidy_point(text: str, zh: bool) -> str:
     """The sentence without its dateline or attribution, and without its final stop."""
     text = _ATTRIBUTION.sub("", _DATELINE.sub("", _BULLET.sub("", text.strip())).strip())
     if not zh and text[:1].islower():
@@ -156,7 +156,7 @@ def _pick(sentences: list[Sentence], lex: Lexicon, limit: int, zh: bool,
     for s in scored:
         if len(chosen) >= limit:
             break
-        tidy = _tidy(s.text, zh)
+        tidy = tidy_point(s.text, zh)
         if len(tidy) < (12 if zh else 40) or not balanced(tidy):
             continue
         grams = char_ngrams(tidy, 2)
