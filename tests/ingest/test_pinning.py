@@ -69,3 +69,33 @@ def test_every_redirect_hop_is_resolved_checked_and_pinned(
         assert dns.queries == ["start.test", "hop.test"]
     assert "address not allowed: hop.test is 127.0.0.3" in (result.error or "")
     assert loopback_server.paths() == ["/start"] and stored == []
+
+
+def test_pinned_stream_answers_the_pools_questions_from_its_socket() -> None:
+    """httpcore asks an idle connection for its socket and whether it is readable (closed
+    by the server) before reusing it; the answers come from the socket itself."""
+    import asyncio
+    import socket
+
+    from briefing.ingest.pinning import PinnedBackend
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        stream = await PinnedBackend(["127.0.0.1"]).connect_tcp("127.0.0.1", port, timeout=2)
+        accepted, _ = listener.accept()
+        sock = stream.get_extra_info("socket")
+        is_socket = sock is not None and sock.fileno() >= 0
+        open_idle = stream.get_extra_info("is_readable")
+        accepted.close()  # the server drops the idle connection
+        await asyncio.sleep(0.05)
+        closed = stream.get_extra_info("is_readable")
+        await stream.aclose()
+        return is_socket, open_idle, closed
+
+    try:
+        is_socket, open_idle, closed = asyncio.run(scenario())
+    finally:
+        listener.close()
+    assert (is_socket, open_idle, closed) == (True, False, True)
