@@ -41,8 +41,8 @@ def compose(text: str, limits: Limits = DEFAULT_LIMITS) -> yaml.Node | None:
     1,000-line feeds.yaml of 200 sources: ~4 ms against ~90 ms), which is most of what
     loading a large config costs beyond pydantic. libyaml's composer recurses in C, so
     the nesting is first measured on its event stream (no recursion at any depth). A
-    document libyaml refuses is read again by the pure-Python reader, which words the
-    error as it always has.
+    document libyaml refuses (or cannot be given: a lone surrogate is not UTF-8) is read
+    again by the pure-Python reader, which words the error as it always has.
     """
     if len(text) > limits.max_chars:
         raise YAMLLimitError(
@@ -76,7 +76,7 @@ def _compose_c(text: str, limits: Limits) -> yaml.Node | None:
         return node
     except YAMLLimitError:
         raise
-    except yaml.YAMLError:
+    except (yaml.YAMLError, UnicodeEncodeError):  # a lone surrogate cannot reach libyaml
         return _compose_python(text, limits)
 
 

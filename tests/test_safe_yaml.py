@@ -165,6 +165,8 @@ def test_libyaml_reads_as_the_python_reader_did(index: int) -> None:
         "sources:\n  - id: a\n  url: [unclosed\n",
         "a: b: c\n",
         "key: 'unterminated\n",
+        "a: b\x07c\n",  # a control character
+        "a: b\ud800\n",  # a lone surrogate (text decoded with surrogateescape)
     ],
 )
 def test_broken_yaml_is_worded_by_the_python_reader(text: str) -> None:
