@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from briefing.admit import SourceContext, admit_articles, usable_publisher
 from briefing.article import Article, Parallel, lang_family
@@ -24,6 +25,7 @@ from briefing.ingest.clean import clean_text, clean_title
 from briefing.ingest.encoding import string_dump
 from briefing.ingest.htmltext import html_to_text, sanitize_html
 from briefing.ingest.lang import detect_lang, normalise_for_analysis
+from briefing.ingest.publisher import feed_brand
 from briefing.ingest.settings import IngestSettings, SourceConfig
 
 # A clock skew allowance: a feed a few minutes ahead is not "in the future".
@@ -121,7 +123,8 @@ def build_article(
     article = Article(
         id=article_id(source.id, raw.key),
         source_id=source.id,
-        source_name=_source_name(raw.publisher, source.name, raw.feed_title, source.display_name),
+        source_name=_source_name(raw.publisher, source.name, raw.feed_title, source.display_name,
+                                 _host(raw.url)),
         url=raw.url,
         title=title,
         title_norm=title_norm,
@@ -141,14 +144,24 @@ def build_article(
     return article, warnings
 
 
+def _host(url: str | None) -> str | None:
+    try:
+        return urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+
+
 @functools.lru_cache(maxsize=1024)
 def _source_name(
-    file_publisher: str | None, configured: str | None, feed_title: str | None, fallback: str
+    file_publisher: str | None, configured: str | None, feed_title: str | None, fallback: str,
+    host: str | None = None,
 ) -> str:
-    """A file's own publisher, else the configured name, else the feed's title, else the id.
-
-    The same for every entry of a feed: worked out once (the rules' search included)."""
-    publisher = usable_publisher(file_publisher) or configured or usable_publisher(feed_title)
+    """A file's own publisher, else the configured name, else the brand the feed's title
+    names (read against the entries' `host`: "World - CBSNews.com" is CBSNews.com), else
+    the id. The same for every entry of a feed: worked out once (the rules' search included)."""
+    titled = usable_publisher(feed_title)
+    publisher = (usable_publisher(file_publisher) or configured
+                 or (feed_brand(titled, host) if titled else None))
     return clean_title(publisher, 80) if publisher else fallback
 
 
