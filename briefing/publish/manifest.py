@@ -92,13 +92,17 @@ class Infos(Mapping[dt.date, "DayInfo"]):
     def __init__(self) -> None:
         self._made: dict[dt.date, DayInfo] = {}
         self._texts: dict[dt.date, str] = {}
+        self._days: set[dt.date] = set()
 
     def add(self, day: dt.date, info: DayInfo) -> None:
         self._made[day] = info
         self._texts.pop(day, None)
+        self._days.add(day)
 
     def add_text(self, day: dt.date, text: str) -> None:
         self._texts[day] = text
+        self._made.pop(day, None)
+        self._days.add(day)
 
     def __getitem__(self, day: dt.date) -> DayInfo:
         if day not in self._made:
@@ -112,13 +116,13 @@ class Infos(Mapping[dt.date, "DayInfo"]):
         return _dumps(self._made[day].to_dict())
 
     def __contains__(self, day: object) -> bool:
-        return day in self._made or day in self._texts
+        return day in self._days
 
     def __iter__(self) -> Iterator[dt.date]:
-        return iter(sorted(set(self._made) | set(self._texts)))
+        return iter(sorted(self._days))
 
-    def __len__(self) -> int:
-        return len(set(self._made) | set(self._texts))
+    def __len__(self) -> int:  # asked after every day (the progress bar): no set is built
+        return len(self._days)
 
 
 def render(head: dict[str, Any], records: Mapping[dt.date, dict[str, Any]], infos: Infos) -> str:
