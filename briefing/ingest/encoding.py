@@ -16,8 +16,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-
-from charset_normalizer import from_bytes
+from typing import Any
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -173,11 +172,19 @@ def _single_byte(codec: str) -> bool:
     )
 
 
+def _sniff(data: bytes) -> Any:
+    """charset-normalizer's best guess for `data`, or None (imported here: ~0.03 s that a
+    run of feeds declaring their charset truthfully never spends)."""
+    from charset_normalizer import from_bytes
+
+    return from_bytes(data[:200_000]).best()
+
+
 def _multibyte_alternative(data: bytes) -> tuple[str, str] | None:
     text = _decode(data, "utf_8")
     if text is not None:
         return "utf_8", text
-    best = from_bytes(data[:200_000]).best()
+    best = _sniff(data)
     codec = _codec(best.encoding) if best is not None else None
     if codec and not _single_byte(codec):
         text = _decode(data, codec)
@@ -246,7 +253,7 @@ def decode_bytes(data: bytes, http_charset: str | None = None) -> Decoded:
     if text is not None:
         return Decoded(text, "utf_8", warnings)
     candidates: list[tuple[float, int, str, str]] = []
-    best = from_bytes(data[:200_000]).best()
+    best = _sniff(data)
     guesses = [_codec(best.encoding)] if best is not None else []
     for rank, label in enumerate([*guesses, "gb18030", "big5hkscs", "cp1252", "cp1251"]):
         codec = label or ""

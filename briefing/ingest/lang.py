@@ -21,9 +21,10 @@ import functools
 import re
 import string
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import opencc
+if TYPE_CHECKING:
+    import opencc
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -49,6 +50,8 @@ MIN_CONFIDENCE = 0.9
 
 @functools.cache
 def _converter(config: str) -> opencc.OpenCC:
+    import opencc  # imported with its first use: English text never needs it
+
     return opencc.OpenCC(config)
 
 
