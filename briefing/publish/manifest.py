@@ -48,7 +48,7 @@ class Manifest:
             text = path.read_text(encoding="utf-8")
             first, _, rest = text.partition("\n")
             head = json.loads(first)
-            if not isinstance(head, dict) or head.get("version") != VERSION:
+            if not isinstance(head, dict) or head.get("version") != VERSION or not text.endswith("\n"):
                 return cls()
             lines: dict[str, tuple[str, str]] = {}
             for line in rest.split("\n"):  # not splitlines(): the JSON may hold U+2028
@@ -58,6 +58,8 @@ class Manifest:
                 dt.date.fromisoformat(iso)
                 lines[iso] = (record, info)
         except (OSError, ValueError):
+            return cls()
+        if head.get("days") != len(lines):  # cut short (a crash while it was written)
             return cls()
         return cls(head, lines)
 
@@ -127,7 +129,7 @@ class Infos(Mapping[dt.date, "DayInfo"]):
 
 def render(head: dict[str, Any], records: Mapping[dt.date, dict[str, Any]], infos: Infos) -> str:
     """The manifest text: `head` (its version added), then each day of `records`."""
-    lines = [_dumps({**head, "version": VERSION})]
+    lines = [_dumps({**head, "version": VERSION, "days": len(records)})]
     for day in sorted(records):
         lines.append(f"{day.isoformat()}\t{_dumps(records[day])}\t{infos.text(day)}")
     return "\n".join(lines) + "\n"

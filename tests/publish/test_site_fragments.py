@@ -124,7 +124,9 @@ def test_manifest_round_trip_and_bad_manifests(make_site, tmp_path: Path) -> Non
     info = manifest.info_from_text(str(read.info_text("2026-02-04")))
     assert info.titles["en"].endswith(" a\u2028b\tc")
     assert read.record("2026-02-05")["key"] and read.record("2026-01-01") == {}
-    for text in ("", "not json\n", '{"version": 1}\n', '{"version": 2}\nbad line\n'):
+    whole = path.read_text(encoding="utf-8")
+    cut = whole[: whole.rindex("\n", 0, len(whole) - 1) + 1]  # the last day's line lost
+    for text in ("", "not json\n", '{"version": 1}\n', '{"version": 2}\nbad line\n', whole[:-100], cut):
         path.write_text(text, encoding="utf-8")
         assert manifest.Manifest.read(path).head == {}
     save(config.store_path, [sample_briefing(dt.date(2026, 2, 5), title_suffix="（更正）")])
