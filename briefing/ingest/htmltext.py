@@ -12,6 +12,7 @@ addresses are removed (feedparser's own sanitizer lets both through).
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import ipaddress
 import re
@@ -310,7 +311,12 @@ _SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def _public_host(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
+    return _public_name(urlsplit(url).hostname or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_name(host: str) -> bool:
+    """Per host, once: a feed's images mostly come from one or two hosts."""
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
@@ -323,6 +329,8 @@ _LINKS = frozenset([("a", "href"), ("img", "src")])
 
 def _attribute_filter(base: str | None) -> Callable[[str, str, str], str | None]:
     def keep(tag: str, attr: str, value: str) -> str | None:
+        if attr != "href" and attr != "src":  # title, alt, colspan: nothing to do
+            return value
         if (tag, attr) in _LINKS and base and not _SCHEME.match(value):
             value = urljoin(base, value)  # relative: against the entry's own address
         if tag == "img" and attr == "src" and not _public_host(value):
