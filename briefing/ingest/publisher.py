@@ -5,7 +5,8 @@ Search Records Found 1000" or "TheWeek feed"; a reader of the briefing wants "CB
 "Japan Today", "NDTV", "TheWeek". The brand is the part of the title that spells the site's
 domain (cbsnews, japantoday, ndtv), without the words a feed adds. A title that spells
 no part of it keeps its first part, unless that part only names a section ("Top Stories",
-"World News"): then the site's host is the honest name.
+"World News"): then the site's host is the honest name. A title in another script than the
+domain's keeps its words (which part of 经济 - 财新网 is the name, the domain cannot tell).
 
     feed_brand("World - CBSNews.com", "www.cbsnews.com")             -> "CBSNews.com"
     feed_brand("NPR Topics: World", "www.npr.org")                    -> "NPR"
@@ -81,6 +82,8 @@ def feed_brand(title: str, host: str | None) -> str:
             if brand is not None:
                 return brand
     first = parts[0] if parts else title
+    if not _fold(first):
+        return title  # 经济 - 财新网: which part is the name cannot be read from the domain
     if _fold(first) in _SECTIONS:
         bare = host.casefold()
         return bare[4:] if bare.startswith("www.") else bare

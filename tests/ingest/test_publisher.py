@@ -18,7 +18,8 @@ from briefing.ingest.publisher import feed_brand, site_key
     ("Example Wire", "wire.example.com", "Example Wire"),  # a short name stays whole
     ("The Harbour Monitor | World", "www.hmonitor.com", "The Harbour Monitor"),  # no spelling
     ("Top Stories", "www.harbour.net.au", "harbour.net.au"),  # only a section: the host
-    ("财新网 - 经济", "www.caixin.com", "财新网"),
+    ("财新网 - 经济", "www.caixin.com", "财新网 - 经济"),  # the domain cannot read Chinese
+    ("经济 - 财新网", "www.caixin.com", "经济 - 财新网"),
     ("World - HarbourNews.com", "127.0.0.1", "World - HarbourNews.com"),  # an address
     ("World - HarbourNews.com", None, "World - HarbourNews.com"),
 ])
