@@ -29,7 +29,7 @@ _TLD_LIKE = frozenset({"com", "org", "net", "co", "uk", "au", "in", "cn", "jp", 
 # A part that names a section of a site, not the site.
 _SECTIONS = frozenset({"world", "news", "worldnews", "topstories", "latest", "latestnews",
                        "home", "homepage", "headlines", "breakingnews", "rss", "feed", "all",
-                       "front page", "frontpage", "business", "markets", "politics", "tech",
+                       "frontpage", "business", "markets", "politics", "tech",
                        "technology", "international"})
 
 

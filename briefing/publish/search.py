@@ -83,22 +83,6 @@ def bundle_keys(
     }
 
 
-def build_index(
-    site: Path,
-    keys: Mapping[str, str],
-    *,
-    live: Path | None = None,
-    previous: Mapping[str, str] | None = None,
-    link: Callable[[Path, str], object] | None = None,
-    timeout: float = 300,
-    workers: int | None = None,
-) -> list[str]:
-    """Write every bundle of `keys` under `site` (see `start_index`) and wait for Pagefind.
-    Returns the bundles indexed this time."""
-    return start_index(site, keys, live=live, previous=previous, link=link, timeout=timeout,
-                       workers=workers).wait()
-
-
 class Indexing:
     """Pagefind runs in progress; `wait()` returns the bundles they indexed or raises the
     first failure. Each run is a subprocess watched by a thread, so the build goes on

@@ -214,7 +214,7 @@ def _context(story: Story) -> Insight:
         en = f"A running story: earlier briefings covered it; {sources_en} report what came next"
     elif n > 1:
         zh = f"首次出现在简报中，已有{n}家来源（{shown_zh}{more_zh}）报道，信息相互印证"
-        en = f"First in the briefing, reported by {n} sources ({shown_en}{more_en}), which corroborate each other"
+        en = f"First in the briefing, reported by {sources_en}, which corroborate each other"
     else:
         zh = f"首次出现在简报中，目前仅{shown_zh or '一家来源'}报道，尚待更多来源证实"
         en = f"First in the briefing and so far reported only by {shown_en or 'one source'}; awaiting confirmation"
@@ -251,7 +251,7 @@ def _named_day(words: str, published: dt.date) -> dt.date | None:
 
 
 def _coming_date(sentence: str, cue: re.Pattern[str], date: re.Pattern[str],
-                 published: dt.date | None = None, now: dt.date | None = None) -> bool:
+                 published: dt.date, now: dt.date) -> bool:
     """A date named after the forward-looking words, not the day something was said or done,
     nor one gone by the story's newest report (`now`).
 
@@ -265,8 +265,8 @@ def _coming_date(sentence: str, cue: re.Pattern[str], date: re.Pattern[str],
     for m in date.finditer(sentence, forward.start()):
         if _PAST_DATE.search(sentence[max(0, m.start() - 16): m.start()]):
             continue
-        day = _named_day(m.group(0), published) if published is not None else None
-        if day is None or now is None or day >= now:
+        day = _named_day(m.group(0), published)
+        if day is None or day >= now:
             return True
     return False
 
