@@ -201,3 +201,35 @@ def test_a_day_told_only_in_english_reads_in_chinese_with_its_stories_listed_at_
     assert "## 国际" not in zh and zh.rstrip().endswith("- Iran meets the nuclear watchdog（英文）")
     assert "Talks resume" not in zh
     assert "## World" in render_markdown(day, "en")
+
+
+def _tricky_strings(count: int = 4000) -> list[str]:
+    """Strings made of what YAML treats specially: indicators, colons and hashes, quotes,
+    booleans and nulls, numbers and dates, odd spaces and invisible characters."""
+    import random
+
+    rng = random.Random(7)
+    alphabet = list("aZé中文 -:#'\"!&*?|>%@`,[]{}.~=+0123456789\\/()") + [
+        "\t", "\u00a0", "\u3000", "\u2028", "\ufeff", "\x85", "\ufffe", "：", "#",
+    ]
+    words = ["yes", "No", "TRUE", "off", "On", "null", "Null", "~", "y", "n", ".inf", "nan", "1e3",
+             "0x1f", "2026-02-05", "12:30", "<<", "=", "-", "---", "..."]
+    made = [w for w in words] + [f"{w} x" for w in words] + [f"x {w}" for w in words]
+    for _ in range(count):
+        made.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))))
+    return made
+
+
+def test_a_scalar_judged_plain_without_parsing_reads_back_as_itself() -> None:
+    from briefing.render.markdown import plainly_a_string, yaml_scalar
+
+    sample = Briefing.from_json((Path(__file__).parents[1] / "samples" / "briefing-2026-02-05.json").read_text("utf-8"))
+    real = [t for item in sample.items() for t in (item.title.zh, item.title.en) if t]
+    judged_plain = 0
+    for value in real + _tricky_strings():
+        if plainly_a_string(value):
+            judged_plain += 1
+            assert yaml.safe_load(f"k: {value}") == {"k": value}, value
+        if value.strip() and "\n" not in value:
+            assert yaml.safe_load(f"k: {yaml_scalar(value, prefer_plain=True)}") == {"k": value}, value
+    assert judged_plain >= len(real)  # the real titles take the fast path

@@ -76,12 +76,16 @@ class SafeWriter:
         self._folders: set[Path] = set()
         self._dirs: dict[str, str] = {}  # the same, by relative name, for linking
 
-    def path(self, rel: str) -> Path:
-        """The absolute path of `rel` ("en/2026-02-05/index.html") after checking it."""
+    @staticmethod
+    def _names(rel: str) -> list[str]:
+        """The segments of `rel`, each a safe name (`check_segment`), else `PublishError`."""
         if rel.startswith("/") or "\\" in rel:
             raise PublishError(f"refusing to write: {rel!r}: path must be relative to the site")
-        parts = [check_segment(p) for p in rel.split("/")]
-        target = self.root.joinpath(*parts)
+        return [check_segment(p) for p in rel.split("/")]
+
+    def path(self, rel: str) -> Path:
+        """The absolute path of `rel` ("en/2026-02-05/index.html") after checking it."""
+        target = self.root.joinpath(*self._names(rel))
         if target.parent in self._folders:
             return target
         # Belt and braces: a symlink planted inside the staging folder must not lead out.
@@ -89,23 +93,23 @@ class SafeWriter:
             raise PublishError(f"refusing to write: {rel!r} would break out of output directory")
         return target
 
-    def _claim(self, rel: str) -> Path:
-        target = self.path(rel)
+    def _claim(self, rel: str) -> str:
+        """The absolute path of file `rel`, its folder checked and made (`_made_folder`)."""
+        folder, _, name = rel.rpartition("/")
+        target = os.path.join(self._made_folder(folder), check_segment(name))
         if rel in self.written:
             raise PublishError(f"refusing to write the same file twice in one build: {rel}")
         self.written.add(rel)
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.parent.resolve().is_relative_to(self.root):
-                self._folders.add(target.parent)
         return target
 
     def write_bytes(self, rel: str, data: bytes) -> Path:
         target = self._claim(rel)
         if self.recycled:
-            target.unlink(missing_ok=True)  # never into a file the live release may share
-        target.write_bytes(data)
-        return target
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)  # never into a file the live release may share
+        with open(target, "wb") as file:
+            file.write(data)
+        return Path(target)
 
     def clear(self, rel_dir: str) -> None:
         """Empty folder `rel_dir` of a recycled root before another tool writes into it."""
@@ -206,7 +210,7 @@ class SafeWriter:
         """Claim files another process wrote under this root with its own `SafeWriter` (a
         render worker): the same path rules apply, and still no file is written twice."""
         for rel in rels:
-            self.path(rel)
+            self._names(rel)  # its folders were checked by the writer that made them
             if rel in self.written:
                 raise PublishError(f"refusing to write the same file twice in one build: {rel}")
             self.written.add(rel)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -136,16 +137,36 @@ def front_matter_values(briefing: Briefing, edition: str) -> dict[str, object]:
     return values
 
 
+# YAML 1.1 words that a plain scalar starting with a letter could still resolve to
+# (booleans, null): PyYAML's resolver reads them as other types.
+_YAML_WORDS = frozenset(["yes", "no", "true", "false", "on", "off", "null"])
+_YAML_REFUSED = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def plainly_a_string(value: str) -> bool:
+    """`value` reads back as itself when written plain: it starts with a letter (not an
+    indicator, a number or a date), has no ':' or '#' (no key, no comment) and no
+    character YAML or the reader could treat specially, and is not a boolean or null word.
+    Anything else is decided by parsing it (`yaml_scalar`)."""
+    return (
+        value[:1].isalpha() and value.isprintable() and value[-1:] != " "
+        and ":" not in value and "#" not in value and value.lower() not in _YAML_WORDS
+    )
+
+
 def yaml_scalar(value: str, *, prefer_plain: bool) -> str:
     """A YAML scalar: plain when that reads back to the same string, else double-quoted."""
     if prefer_plain and value and value == value.strip() and "\n" not in value:
+        if plainly_a_string(value):  # most titles: spares a YAML parse per field
+            return value
         try:
             if yaml.safe_load(f"k: {value}") == {"k": value}:
                 return value
         except yaml.YAMLError:
             pass
-    # JSON strings are valid YAML double-quoted scalars.
-    return json.dumps(value, ensure_ascii=False)
+    # JSON strings are valid YAML double-quoted scalars once the characters JSON leaves
+    # raw and YAML refuses (C1 controls, U+FFFE/FFFF) or folds (NEL, U+2028/9) are escaped.
+    return _YAML_REFUSED.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(value, ensure_ascii=False))
 
 
 def yaml_flow_list(values: Iterable[str]) -> str:

@@ -289,6 +289,21 @@ def test_an_english_edition_in_another_language_blocks() -> None:
     assert [p.rule for p in verdict.blocking] == ["edition-language"]
 
 
+
+@pytest.mark.parametrize("foreign_share", ["half", "most"])
+def test_the_edition_language_count_holds_whatever_the_order(foreign_share: str) -> None:
+    """The check stops once enough items are in the edition's language to rule out a
+    majority: with those first, half foreign passes and more than half still blocks."""
+    b = sample_briefing()
+    items = [item for section in b.sections if not section.brief for item in section.items]
+    foreign = len(items) // 2 + (1 if foreign_share == "most" else 0)
+    for item in items[len(items) - foreign:]:
+        item.title.en = "Banco central mantém a taxa de juros e sinaliza cortes para o próximo ano"
+    verdict = review(b, min_items=0, languages=["zh", "en"])
+    expected = ["edition-language"] if foreign * 2 > len(items) else []
+    assert [p.rule for p in verdict.blocking] == expected
+
+
 # -- the command ----------------------------------------------------------------------
 
 

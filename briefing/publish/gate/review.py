@@ -190,12 +190,15 @@ def _edition_languages(briefing: Briefing, langs: list[str], where: Where) -> li
                                         f"{len(listed)} are listed as reported in the other language",
                                         "warning"))
             continue
-        mislabelled = fallback = 0
+        mislabelled = fallback = fine = 0
         for item in main:
             title, used = item.title.get(lang)
             points = " ".join(p.get(lang)[0] for p in item.key_points[:2])
             found = rules.language_of(title) or rules.language_of(f"{title} {points}")
             if found is None or found == lang:
+                fine += 1
+                if fine * 2 >= len(main):  # the rest cannot make a majority: spare the model
+                    break
                 continue
             if used == lang:
                 mislabelled += 1
