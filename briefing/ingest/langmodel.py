@@ -35,6 +35,10 @@ def _key(languages: tuple[str, ...]) -> str:
 
 def load_identifier(languages: tuple[str, ...], folder: Path | None = None) -> Any:
     """A normalised-probability py3langid identifier restricted to `languages`."""
+    # One text at a time is a vector-matrix product far too small to share out: NumPy's
+    # BLAS would start a helper thread per CPU (in each forked worker too) whose spinning
+    # after every product takes CPU from the other processes. Unless the user chose.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     folder = (folder or cache_dir()) / _key(languages)

@@ -111,6 +111,18 @@ class SafeWriter:
             file.write(data)
         return Path(target)
 
+    def write_copy(self, rel: str, original: str) -> Path:
+        """File `rel` with the same bytes as `original`, a file this writer wrote this build:
+        hard-linked to it (else copied), so identical files cost one write."""
+        if original not in self.written:
+            raise PublishError(f"cannot copy {original}: not written in this build")
+        target = self._claim(rel)
+        if self.recycled:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+        _link_or_copy(os.path.join(self.root, original), target)
+        return Path(target)
+
     def clear(self, rel_dir: str) -> None:
         """Empty folder `rel_dir` of a recycled root before another tool writes into it."""
         if self.recycled:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from briefing.ingest.lang import CANDIDATES
 from briefing.ingest.langmodel import _key, load_identifier
@@ -51,3 +56,21 @@ def test_cached_transition_table_is_mapped_and_answers_alike(tmp_path: Path) -> 
     assert isinstance(cached.tk_nextmove, memoryview) and cached.tk_nextmove.readonly
     assert list(cached.tk_nextmove[:4096]) == list(fresh.tk_nextmove[:4096])
     assert len(cached.tk_nextmove) == len(fresh.tk_nextmove)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_the_model_starts_no_helper_threads(tmp_path: Path) -> None:
+    """NumPy's BLAS would start a helper thread per CPU, which spins after each product and
+    takes CPU from the other workers; one text at a time gains nothing from it."""
+    code = (
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from briefing.ingest.lang import CANDIDATES\n"
+        "from briefing.ingest.langmodel import load_identifier\n"
+        f"load_identifier(CANDIDATES, Path(sys.argv[1])).classify({SAMPLES[2]!r})\n"
+        "print(len(os.listdir('/proc/self/task')))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], env=env, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "1"

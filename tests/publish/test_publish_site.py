@@ -123,6 +123,22 @@ def test_unchanged_rebuild_publishes_nothing_and_one_changed_day_is_rerendered(m
     assert (out / "en" / "2026-02-03" / "index.html").stat().st_ino == old.stat().st_ino
 
 
+def test_a_day_s_json_is_one_file_in_both_editions_and_a_recycled_build_keeps_the_live_one(make_site) -> None:
+    config, out = make_site(days_back(3))
+    build(config)
+    zh, en = (out / lang / "2026-02-04" / "briefing.json" for lang in ("zh", "en"))
+    assert zh.read_bytes() == en.read_bytes() and zh.stat().st_ino == en.stat().st_ino
+    for n in range(3):  # later builds recycle an older release: the live one must not change
+        live = Releases(out).current()
+        assert live is not None
+        before = _digest(live)
+        save(config.store_path, [sample_briefing(dt.date(2026, 2, 4), title_suffix=f"（第{n}次更新）")])
+        assert build(config).published
+        assert _digest(live) == before
+    assert zh.read_bytes() == en.read_bytes() and "第2次更新" in zh.read_text(encoding="utf-8")
+    assert zh.stat().st_ino == en.stat().st_ino
+
+
 def _digest(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()}
