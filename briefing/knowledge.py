@@ -55,11 +55,16 @@ class StanceVocabulary(Entry):
 
     def lookup(self, wording: str) -> StanceWord | None:
         """The entry whose Chinese or English wording is exactly `wording`."""
-        folded = wording.strip().casefold()
+        return self._by_wording.get(wording.strip().casefold())
+
+    @functools.cached_property
+    def _by_wording(self) -> dict[str, StanceWord]:
+        """Each wording (English casefolded) → its first entry, as a scan in order finds it."""
+        index: dict[str, StanceWord] = {}
         for word in self.stances:
-            if folded in (word.zh, word.en.casefold()):
-                return word
-        return None
+            index.setdefault(word.zh, word)
+            index.setdefault(word.en.casefold(), word)
+        return index
 
     def wording(self, stance: Stance, lang: str) -> str:
         """The default word for a normalised stance in an edition's language."""

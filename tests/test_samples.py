@@ -286,3 +286,16 @@ def test_briefing_sources_are_sample_articles(briefing: Briefing, manifest: dict
     for item in briefing.items():
         for source in item.sources:
             assert source.url in urls, (item.id, source.url)
+
+
+def test_stance_lookup_finds_what_a_scan_in_order_finds() -> None:
+    vocabulary = stance_vocabulary()
+
+    def scan(wording: str) -> object:
+        folded = wording.strip().casefold()
+        return next((w for w in vocabulary.stances if folded in (w.zh, w.en.casefold())), None)
+
+    wordings = [w for word in vocabulary.stances for w in (word.zh, word.en)]
+    probes = wordings + [w.upper() for w in wordings] + [f" {w} " for w in wordings] + ["", "利", "bull", "明显利多"]
+    for probe in probes:
+        assert vocabulary.lookup(probe) is scan(probe), probe
