@@ -233,3 +233,24 @@ def test_a_scalar_judged_plain_without_parsing_reads_back_as_itself() -> None:
         if value.strip() and "\n" not in value:
             assert yaml.safe_load(f"k: {yaml_scalar(value, prefer_plain=True)}") == {"k": value}, value
     assert judged_plain >= len(real)  # the real titles take the fast path
+
+
+def test_the_canonical_block_is_what_the_hinted_path_writes_without_hints() -> None:
+    """A block with no layout hints takes a short way (`canonical_block`); with a layout
+    that holds no hint for it, the general way must write the very same lines."""
+    from briefing.render.markdown import _Renderer
+
+    sample = Briefing.from_json((Path(__file__).parents[1] / "samples" / "briefing-2026-02-05.json").read_text("utf-8"))
+    compared = 0
+    for section in sample.sections:
+        for i, item in enumerate(section.items):
+            renderer = _Renderer(sample, "zh")
+            for name in ("key_points", "insights", "impacts"):
+                for joined in (False, True):
+                    short = renderer.block_lines(item, name, (0, i), joined=joined)
+                    item.layout = {"unrelated": True}  # forces the general way: no hint applies
+                    general = renderer.block_lines(item, name, (0, i), joined=joined)
+                    item.layout = {}
+                    assert short == general, (item.id, name)
+                    compared += bool(short)
+    assert compared > 20

@@ -34,6 +34,7 @@ IMPACT_SEP = "。"
 TIME_FORMAT = "{Y}-{m:02d}-{d:02d} {H:02d}:{M:02d}"
 RANGE_SEP = " 至 "
 BLOCKS = ("key_points", "insights", "impacts", "notes")
+_SHORT = {"key_points": "kp", "insights": "ins", "impacts": "imp"}  # a block's role prefix
 _FRONT_MATTER_KEYS = ("title", "date", "category", "tags", "seo", "coverImage", "summary")
 Owner = tuple[int, ...]  # () the briefing, (s,) a section, (s, i) an item
 
@@ -344,7 +345,9 @@ class _Renderer:
         texts = self.entries(item, name)
         if name == "notes":  # each note carries its own label
             return [Line(text, owner, f"note.{i}", 1) for i, text in enumerate(texts)]
-        short = {"key_points": "kp", "insights": "ins", "impacts": "imp"}[name]
+        short = _SHORT[name]
+        if not self.hinted or not (layout or any(i.layout for i in item.impacts)):
+            return self.canonical_block(texts, name, short, owner, joined=joined)
         if not texts and not self.hint(layout, f"{short}_empty", False):
             return []
         label = self.hint(layout, f"{short}_label", self.canonical_label(name))
@@ -388,6 +391,19 @@ class _Renderer:
             previous_prose = False
         if str(len(texts)) in sublabels:
             lines.append(Line(str(sublabels[str(len(texts))]), owner, f"{short}_sub.{len(texts)}", 1))
+        return lines
+
+    def canonical_block(self, texts: list[str], name: str, short: str, owner: Owner, *,
+                        joined: bool) -> list[Line]:
+        """`block_lines` without layout hints (a built briefing, the en edition): the label,
+        then a bullet per entry. Most blocks of a site build take this way."""
+        if not texts:
+            return []
+        label = self.canonical_label(name)
+        listed = name == "key_points"  # its label is itself a bullet; entries indent under it
+        lines = [Line(label, owner, f"{short}_label", 0 if joined and listed else 1)]
+        indent = KEY_POINT_INDENT if listed else ""
+        lines += [Line(f"{indent}- {text}", owner, f"{short}.{i}", 0) for i, text in enumerate(texts)]
         return lines
 
     def paragraph_impact(self, item: Item, index: int) -> bool:
