@@ -24,8 +24,9 @@ _ARRAYS = ("ptc", "pc", "classes", "nextmove", "row", "output")
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "briefing" / "langid"
+    from briefing.user_cache import user_cache
+
+    return user_cache("langid")
 
 
 def _key(languages: tuple[str, ...]) -> str:

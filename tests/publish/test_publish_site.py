@@ -378,17 +378,18 @@ def test_rebuilds_read_only_the_days_they_render(make_site) -> None:
     assert report.rendered == counting.read == [dt.date(2026, 2, 4)]
 
 
-def test_a_broken_template_cache_is_no_cache(make_site) -> None:
+def test_a_broken_template_cache_is_no_cache(make_site, tmp_path: Path, monkeypatch) -> None:
     from briefing.publish import pages
     from briefing.render.html import environment
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     for env in (environment(), pages.environment()):  # compiled here, not earlier in this process
         assert env.cache is not None
         env.cache.clear()
     config, out = make_site(days_back(2))
     build(config)
     before = _digest(out)
-    cache = Releases(out).root / ".cache" / "templates"
+    cache = tmp_path / "user-cache" / "briefing" / "templates"
     files = list(cache.iterdir())
     assert files, "the compiled templates are kept"
     for path in files:
