@@ -220,23 +220,35 @@ class _Texts(Mapping[dt.date, str]):
             self[day]
 
 
+_COLLECTIONS = threading.Lock()
+_BUILDS_RUNNING: list[tuple[int, int, int]] = []  # the collector's thresholds before the first
+
+
 @contextlib.contextmanager
 def _few_collections() -> Iterator[None]:
     """Rendering makes hundreds of thousands of short-lived objects and almost no cycles,
     yet the cyclic collector kept walking everything loaded (models, templates, the language
     model): ~5% of a full build. What is loaded when the build starts is set aside
     (`gc.freeze`; forked render workers inherit it) and young collections run less often;
-    both are restored when the build ends."""
+    both are restored when the last build running in this process ends (`briefing serve`
+    and the tests may run builds in threads)."""
     import gc
 
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(threshold[0], 10_000), *threshold[1:])
+    with _COLLECTIONS:
+        threshold = gc.get_threshold()
+        _BUILDS_RUNNING.append(threshold)
+        if len(_BUILDS_RUNNING) == 1:
+            gc.freeze()
+            gc.set_threshold(max(threshold[0], 10_000), *threshold[1:])
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        with _COLLECTIONS:
+            first = _BUILDS_RUNNING[0]
+            _BUILDS_RUNNING.pop()
+            if not _BUILDS_RUNNING:
+                gc.set_threshold(*first)
+                gc.unfreeze()
 
 
 @_few_collections()

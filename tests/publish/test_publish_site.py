@@ -402,3 +402,28 @@ def test_a_broken_template_cache_is_no_cache(make_site, tmp_path: Path, monkeypa
         return {k: v for k, v in digest.items() if not k.endswith("feed.xml")}
 
     assert report.published and pages(_digest(out)) == pages(before)
+
+
+def test_builds_leave_the_collector_as_they_found_it(make_site) -> None:
+    """Builds set the cyclic collector aside while they run; however they overlap (threads
+    of one process), the last to end restores its thresholds and unfreezes."""
+    import gc
+    import threading
+
+    config, _ = make_site(days_back(2))
+    before = gc.get_threshold()
+    errors: list[BaseException] = []
+
+    def one(n: int) -> None:
+        try:
+            build(config, out=config.resolve(f"out-{n}"), workers=1)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
