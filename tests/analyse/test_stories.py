@@ -148,3 +148,28 @@ def test_a_report_naming_someone_new_is_a_follow_up_and_the_same_names_are_a_rep
                 "Putin said the Iran and US talks in Geneva were useful.") == [True]
     assert kept("Iran and US envoys meet again in Geneva for nuclear talks",
                 "Iran and US envoys met in Geneva for a second round of talks.") == []
+
+
+def test_a_story_leads_with_a_report_of_the_event_not_its_announcement() -> None:
+    """The earliest report said the talks would happen; later ones, as trusted, report
+    them. The lead is the earliest of those, not an interview or a video clip's blurb."""
+    from briefing.analyse.stories.cluster import _lead_key, _pick_lead
+
+    def at(hour: int, title: str, **kw: object):  # type: ignore[no-untyped-def]
+        return make_article(title, title + ".", lang="en", source=f"s{hour}",
+                            published=f"2026-02-17T{hour:02d}:00:00+00:00", **kw)  # type: ignore[arg-type]
+
+    preview = at(8, "US and Iran to meet for second round of nuclear talks")
+    interview = at(9, "Former envoy discusses US-Iran nuclear talks")
+    clip = at(10, "US and Iran wrap up talks", url="https://tv.example/video/us-iran-talks")
+    report = at(11, "Iran says progress made in nuclear talks with the US")
+    later = at(12, "Talks end without a deal as Iran and US agree to meet again")
+    ranked = sorted([later, report, clip, interview, preview], key=_lead_key)
+    assert _pick_lead(ranked) is report
+    # a more trusted source still leads, announcement or not; so does a lone announcement
+    trusted = at(7, "US and Iran set for nuclear talks", weight=2.0)
+    assert _pick_lead(sorted([trusted, report], key=_lead_key)) is trusted
+    assert _pick_lead([preview]) is preview
+    # a report is no announcement: "raising the total to 79", "will keep supporting"
+    plain = at(6, "China grants visa-free entry, raising the total to 79 countries")
+    assert _pick_lead(sorted([plain, report], key=_lead_key)) is plain

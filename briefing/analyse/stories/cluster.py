@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -304,6 +305,48 @@ def _lead_key(a: Article) -> tuple[float, int, float, str]:
     return (-a.source_weight, 0 if is_chinese(a.lang) else 1, a.published.timestamp(), a.id)
 
 
+# A title that announces the event instead of reporting it: "US and Iran to meet for
+# second round of talks", "… set for talks", 美伊将于周二举行会谈. Headlinese writes the
+# future as "to" + verb; only verbs of scheduled events count ("raising total to 79",
+# "will keep supporting" are news).
+_PREVIEW = re.compile(
+    r"\b(?:to|will)\s+(?:meet|hold|begin|start|resume|open|vote|visit|sign|host|attend|testify"
+    r"|talk|hold talks|launch|unveil|announce|release|decide|rule|travel)\b"
+    r"|\bset\s+(?:for|to)\b|\bwhat to (?:expect|watch)\b"
+    r"|将(?:于|在|举行|召开|会晤|会见|访问|出席|启动|公布|发布|宣布)|即将(?:举行|召开|会晤|公布|发布)|拟于",
+    re.IGNORECASE,
+)
+
+
+# Talk about the event rather than a report of it: an interview, an analysis, a newsletter.
+_COMMENTARY = re.compile(
+    r"\b(?:discuss(?:es|ed)?|analysis|explainer|interview|podcast|newsletter|opinion|what'?s next)\b"
+    r"|\?\s*$|评论|解读|专访|访谈",
+    re.IGNORECASE,
+)
+
+
+def _reports_it(a: Article) -> bool:
+    """`a` can lead a story: not an announcement, a comment or a video clip's blurb."""
+    path = urlsplit(a.url or "").path.lower().split("/")
+    return not (_PREVIEW.search(a.title) or _COMMENTARY.search(a.title)
+                or any(part in ("video", "videos") for part in path))
+
+
+def _pick_lead(ranked: list[Article]) -> Article:
+    """The first of `ranked` (by `_lead_key`), unless its title only announces the event and
+    a later report as trusted, in the same script, reports it (`_reports_it`): then the
+    earliest such report, so a day that saw the talks does not lead with "… to meet"."""
+    first = ranked[0]
+    if not _PREVIEW.search(first.title):
+        return first
+    for a in ranked[1:]:
+        if (a.source_weight == first.source_weight and is_chinese(a.lang) == is_chinese(first.lang)
+                and a.published > first.published and _reports_it(a)):
+            return a
+    return first
+
+
 def story_id(articles: Iterable[Article]) -> str:
     """A stable id: the hash of the story's earliest article (late reports do not move it)."""
     earliest = min(articles, key=lambda a: (a.published, a.id))
@@ -321,7 +364,8 @@ def build_stories(
     stories = []
     for members in events:
         story_articles = sorted((ordered[i] for i in members), key=_lead_key)
-        lead, rest = story_articles[0], sorted(story_articles[1:], key=lambda a: (a.published, a.id))
+        lead = _pick_lead(story_articles)
+        rest = sorted((a for a in story_articles if a is not lead), key=lambda a: (a.published, a.id))
         entities: set[str] = set()
         for a in story_articles:
             entities.update(lex.entity_matcher.keys(a.title_norm))
