@@ -173,3 +173,46 @@ def test_a_story_leads_with_a_report_of_the_event_not_its_announcement() -> None
     # a report is no announcement: "raising the total to 79", "will keep supporting"
     plain = at(6, "China grants visa-free entry, raising the total to 79 countries")
     assert _pick_lead(sorted([plain, report], key=_lead_key)) is plain
+
+
+def test_places_in_common_do_not_join_two_different_kinds_of_act() -> None:
+    """Yesterday's Russia–Ukraine talks and today's cucumber prices in wartime Russia name
+    the same countries, and their English titles share a third of their letter pairs (a
+    quarter is what unrelated titles share): the prices are news of their own, not a
+    follow-up. A report telling no act of its own still joins by places and title."""
+    from briefing.analyse.stories.cluster import build_stories
+    from briefing.analyse.stories.history import apply_history
+    from briefing.model import Briefing, Item, Section, Source, Text
+
+    def told(title: str, n: int) -> Item:
+        return Item(id=f"y{n}", title=Text(en=title), sources=[Source(name="wire", article_id=f"old{n}")])
+
+    yesterday = Briefing(date=dt.date(2026, 2, 4), title=Text(en="x"), sections=[Section(
+        key="world", title=Text(en="World"), items=[
+            told("Hopes are slim for the latest US-brokered talks between Russia and Ukraine", 1),
+            told("Arab states condemn Israel's West Bank move as the start of annexation", 2),
+        ])])
+    prices = make_article("Prices of cucumbers soar in Russia amid the Ukraine war, and shoppers are angry",
+                          "Cucumber prices in Russia have surged as inflation bites during the war in "
+                          "Ukraine, angering shoppers.", lang="en", source="a",
+                          published="2026-02-05T08:00:00+08:00")
+    registry = make_article("Israel registers West Bank land as state property; Palestinians see annexation",
+                            "Israel is registering land in the occupied West Bank as state property; "
+                            "Palestinians call it annexation.", lang="en", source="b",
+                            published="2026-02-05T09:00:00+08:00")
+    lex = lexicon()
+    published = recent_stories([yesterday], DATE, 3, lex)
+    kept = apply_history(build_stories([prices, registry], lex, Config().analysis.clustering), published, lex)
+    assert [(s.lead.title, s.follow_up) for s in kept] == [(prices.title, False)]
+
+
+def test_one_source_reports_what_came_next() -> None:
+    from briefing.analyse.base import Story
+    from briefing.analyse.reasoner.interpret import _context
+    from briefing.model import Text
+
+    report = make_article("Iran says talks made progress", "Iran said the talks made progress.", lang="en")
+    story = Story(id="s1", articles=(report,), section="world", score=1.0, follow_up=True,
+                  prior=(Text(en="Iran and US to meet"), dt.date(2026, 2, 4)))
+    assert _context(story).text.en == ("A running story: the Feb 4 briefing ran “Iran and US to meet”; "
+                                       "1 source (SRC) reports what came next")

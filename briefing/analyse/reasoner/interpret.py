@@ -203,15 +203,16 @@ def _context(story: Story) -> Insight:
     shown_zh, shown_en = "、".join(names[:4]), ", ".join(names[:4])
     more_zh, more_en = ("等" if n > 4 else ""), (" and others" if n > 4 else "")
     sources_en = f"{n} source{'s' if n != 1 else ''} ({shown_en}{more_en})"
+    report = "reports" if n == 1 else "report"  # "1 source (NDTV) reports what came next"
     if story.follow_up and story.prior is not None:
         title, date = story.prior
         zh = (f"持续发酵：{date.month}月{date.day}日简报曾报道“{title.get('zh')[0]}”，本期为后续进展，"
               f"{n}家来源（{shown_zh}{more_zh}）跟进")
         en = (f"A running story: the {date:%b} {date.day} briefing ran “{title.get('en')[0]}”; "
-              f"{sources_en} report what came next")
+              f"{sources_en} {report} what came next")
     elif story.follow_up:
         zh = f"持续发酵：此前简报已报道该事件，本期为后续进展，{n}家来源（{shown_zh}{more_zh}）跟进"
-        en = f"A running story: earlier briefings covered it; {sources_en} report what came next"
+        en = f"A running story: earlier briefings covered it; {sources_en} {report} what came next"
     elif n > 1:
         zh = f"首次出现在简报中，已有{n}家来源（{shown_zh}{more_zh}）报道，信息相互印证"
         en = f"First in the briefing, reported by {sources_en}, which corroborate each other"

@@ -156,8 +156,14 @@ def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, se
         return False  # other parties, places or figures: another event, however alike
     if best_title >= SAME_TITLE:
         return True
-    named = len(sig.actors & other.actors) + len(sig.places & other.places)
-    if named >= 2 and best_title >= 0.25:
+    actors = len(sig.actors & other.actors)
+    named = actors + len(sig.places & other.places)
+    # Two names and a title alike make one story, unless the names are only places and
+    # both reports tell an act, of different kinds: cucumber prices soaring in wartime
+    # Russia do not continue the Russia–Ukraine talks, however many letter pairs the two
+    # English titles share (a quarter is what unrelated ones share).
+    different_acts = bool(sig.families and other.families and not sig.families & other.families)
+    if named >= 2 and best_title >= 0.25 and (actors or not different_acts):
         return True
     # One name or none in common: the event's own evidence must say so (figures, action).
     if named == 0 and not sig.figures & other.figures:
