@@ -346,6 +346,11 @@ def trim(text: str, limit: int) -> str:
         cut = text.rfind(" ", 0, limit) if not has_cjk(text) else limit
         if cut <= 0 or open_pairs(text[:cut]):
             return text  # no cut keeps the pairs whole: better long than broken
+        # A quotation closed before the cut ends there, not one word into who said it
+        # ("…by means of their AI,” Spanish…").
+        quoted = max(text.rfind(q, 0, cut) for q in "”」』")
+        if quoted >= limit // 2 and not open_pairs(text[:quoted + 1]):
+            cut = quoted + 1
     return text[:cut].rstrip(" ，,；;：:") + "…"
 
 

@@ -20,3 +20,13 @@ def test_trim_cuts_at_a_clause_outside_quotes() -> None:
     cut = trim(text, 30)
     assert not open_pairs(cut.rstrip("…")) and cut.endswith("…")
     assert cut.startswith("央行表示")
+
+
+def test_a_quotation_ends_the_cut_rather_than_one_word_of_its_attribution() -> None:
+    text = ("“The cabinet will ask prosecutors to look into what the three platforms may be doing "
+            "with their image generators, and to act on it without delay,” Spain's prime minister "
+            "wrote on Tuesday in a long post")
+    cut = trim(text, 160)
+    assert cut.endswith("without delay,”…") and not open_pairs(cut)
+    assert trim("Markets rose on Tuesday as investors weighed the outlook for rates and growth", 40) == \
+        "Markets rose on Tuesday as investors…"
