@@ -221,7 +221,7 @@ class _Texts(Mapping[dt.date, str]):
 
 
 _COLLECTIONS = threading.Lock()
-_BUILDS_RUNNING: list[tuple[int, int, int]] = []  # the collector's thresholds before the first
+_COLLECTOR: dict[str, Any] = {"builds": 0, "threshold": None}  # builds running; thresholds before
 
 
 @contextlib.contextmanager
@@ -235,19 +235,18 @@ def _few_collections() -> Iterator[None]:
     import gc
 
     with _COLLECTIONS:
-        threshold = gc.get_threshold()
-        _BUILDS_RUNNING.append(threshold)
-        if len(_BUILDS_RUNNING) == 1:
+        _COLLECTOR["builds"] += 1
+        if _COLLECTOR["builds"] == 1:
+            threshold = _COLLECTOR["threshold"] = gc.get_threshold()
             gc.freeze()
             gc.set_threshold(max(threshold[0], 10_000), *threshold[1:])
     try:
         yield
     finally:
         with _COLLECTIONS:
-            first = _BUILDS_RUNNING[0]
-            _BUILDS_RUNNING.pop()
-            if not _BUILDS_RUNNING:
-                gc.set_threshold(*first)
+            _COLLECTOR["builds"] -= 1
+            if _COLLECTOR["builds"] == 0:
+                gc.set_threshold(*_COLLECTOR["threshold"])
                 gc.unfreeze()
 
 

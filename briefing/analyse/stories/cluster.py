@@ -311,7 +311,7 @@ def _lead_key(a: Article) -> tuple[float, int, float, str]:
 # "will keep supporting" are news).
 _PREVIEW = re.compile(
     r"\b(?:to|will)\s+(?:meet|hold|begin|start|resume|open|vote|visit|sign|host|attend|testify"
-    r"|talk|hold talks|launch|unveil|announce|release|decide|rule|travel)\b"
+    r"|talk|launch|unveil|announce|release|decide|rule|travel)\b"
     r"|\bset\s+(?:for|to)\b|\bwhat to (?:expect|watch)\b"
     r"|将(?:于|在|举行|召开|会晤|会见|访问|出席|启动|公布|发布|宣布)|即将(?:举行|召开|会晤|公布|发布)|拟于",
     re.IGNORECASE,
