@@ -38,7 +38,10 @@ def load_identifier(languages: tuple[str, ...], folder: Path | None = None) -> A
     """A normalised-probability py3langid identifier restricted to `languages`."""
     # One text at a time is a vector-matrix product far too small to share out: NumPy's
     # BLAS would start a helper thread per CPU (in each forked worker too) whose spinning
-    # after every product takes CPU from the other processes. Unless the user chose.
+    # after every product takes CPU from the other processes, and a process with no BLAS
+    # thread pool forks its workers without one to leave behind. Set here, before NumPy's
+    # first import (this module's), for every caller: fetch, gate, site. A user's own
+    # setting wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 

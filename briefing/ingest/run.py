@@ -57,10 +57,6 @@ def _utcnow() -> dt.datetime:
 def _warm_up(chinese: bool = True) -> None:
     """Import the parsing stack, build its tables, load the language model and the
     admission rules, and OpenCC's tables when some source is expected to write Chinese."""
-    # The model's arrays are small: one BLAS thread is enough, and a process with no BLAS
-    # thread pool forks its parse workers without one to leave behind (set before numpy
-    # is first imported; a user's own setting wins).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     from briefing.admit import default_rules
     from briefing.ingest.encoding import plausibility
     from briefing.ingest.jobs import parse_feed_job  # noqa: F401 - imported for its stack

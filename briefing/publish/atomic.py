@@ -117,10 +117,7 @@ class SafeWriter:
         if original not in self.written:
             raise PublishError(f"cannot copy {original}: not written in this build")
         target = self._claim(rel)
-        if self.recycled:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(target)
-        _link_or_copy(os.path.join(self.root, original), target)
+        self._link(os.path.join(self.root, original), target)
         return Path(target)
 
     def clear(self, rel_dir: str) -> None:

@@ -654,6 +654,14 @@ def feed_fragment(page_html: str, settings: SiteSettings, edition: str, day: dt.
     return body.replace(' href="#', f' href="{base}#')
 
 
+def page_feed_entry(
+    page_html: str, settings: SiteSettings, edition: str, info: DayInfo, times: Published, timezone: str
+) -> str:
+    """The day's `feed_entry`, its body taken from the day's published page (`feed_fragment`)."""
+    body = feed_fragment(page_html, settings, edition, info.date)
+    return feed_entry(settings, edition, info, body, times, timezone)
+
+
 def feed_entry(
     settings: SiteSettings, edition: str, info: DayInfo, body_html: str, times: Published, timezone: str
 ) -> str:

@@ -886,8 +886,7 @@ def _render_day(
         files.append((f"{folder}/index.html", decorated.encode("utf-8")))
         links[f"{folder}/index.html"] = page_links(decorated)
         if feed_times is not None:
-            body = pages.feed_fragment(decorated, options.site, edition, day)
-            feed[edition] = pages.feed_entry(options.site, edition, info, body, feed_times, options.timezone)
+            feed[edition] = pages.page_feed_entry(decorated, options.site, edition, info, feed_times, options.timezone)
         if "md" in options.formats:
             files.append((f"{folder}/briefing.md", markdown[edition].encode("utf-8")))
         if "json" in options.formats:
@@ -962,8 +961,7 @@ def _write_site_files(
 
         def entry(day: dt.date, edition: str = edition, slug: str = slug) -> str:
             html = (staging / slug / day.isoformat() / "index.html").read_text(encoding="utf-8")
-            body = pages.feed_fragment(html, settings, edition, day)
-            return pages.feed_entry(settings, edition, days[day], body, feed_days[day], options.timezone)
+            return pages.page_feed_entry(html, settings, edition, days[day], feed_days[day], options.timezone)
 
         entries = [
             (day, fragments.get_or_make(feed_keys[edition, day], functools.partial(entry, day)), times)
@@ -1035,13 +1033,6 @@ def _listed(files: Collection[str], target: str) -> bool:
     if target == ".":
         return "index.html" in files
     return target in files or f"{target}/index.html" in files
-
-
-def _verify(staging: Path, pages_written: Sequence[str]) -> None:
-    """Every relative link on `pages_written` (relative to `staging`) must resolve inside it."""
-    _check_links(staging, {
-        rel: page_links((staging / rel).read_text(encoding="utf-8")) for rel in pages_written
-    })
 
 
 def _export_hugo(
