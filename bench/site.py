@@ -20,6 +20,12 @@ can be reused across days. Measured in one run, as whole command-line runs:
                     build; see publish/atomic.py)
     one day, no search  the same without the search index (after a full build without it):
                     what Pagefind re-indexing the day's month adds to the row above
+    … in `serve`    the same two one-day changes rebuilt in one long-lived process, as
+                    `briefing serve` rebuilds its preview when the store changes
+                    (`publish.serve.rebuild`; one untimed rebuild first loads the code):
+                    the day's own work without the interpreter's start and the imports
+                    every CLI run pays. CPU includes Pagefind's runs. serve waits 400 ms
+                    after the last change before it rebuilds (its debounce), not counted
 
 Hugo and the full build run alternately (one of each per repeat), so load from other work
 falls on both alike; CPU seconds (user + system of the runs, children included) are printed
@@ -132,6 +138,42 @@ def run(command: list[str], cwd: Path) -> float:
     return seconds
 
 
+def warm_rebuilds(
+    work: Path, config_path: Path, days: list[dt.date], sample: Briefing, issue: int
+) -> tuple[float, float]:
+    """Median wall seconds and CPU seconds (this process's and Pagefind's) of one-day
+    rebuilds in this process, as `briefing serve` makes them; the first is untimed. Each
+    edit numbers its words from `issue` on, so no edit repeats an earlier one."""
+    from briefing.config import load_config
+    from briefing.publish.serve import rebuild
+
+    config = load_config(config_path)
+    out = config.resolve(config.site.out)
+    times: list[float] = []
+    cpus: list[float] = []
+    for k, day in enumerate(days):
+        edit_day(work, sample, day, issue + k)
+        cpu = time.process_time() + _children_cpu()
+        start = time.perf_counter()
+        message = rebuild(config, out, pdf=False)
+        seconds = time.perf_counter() - start
+        if "1 rendered" not in message:
+            raise SystemExit(f"serve's rebuild did not render one day: {message}")
+        if k:  # the first loads the render code: what `serve` pays once, at start
+            times.append(seconds)
+            cpus.append(time.process_time() + _children_cpu() - cpu)
+    return statistics.median(times), statistics.median(cpus)
+
+
+def edit_day(work: Path, sample: Briefing, day: dt.date, n: int) -> None:
+    """Store a corrected version of `day`: new words and a new title, as an editor's fix."""
+    changed = day_variant(sample, day, n)
+    title = Text(zh=changed.title.zh + "（更正）", en=changed.title.en + " (corrected)")
+    with Store.open(work / "bench.sqlite") as store:
+        text = changed.model_copy(update={"title": title}).to_json()
+        store.save_briefing(day, text, hashlib.sha256(text.encode()).hexdigest())
+
+
 def verdict(seconds: float, target: float) -> str:
     return "ok" if seconds <= target else "OVER"
 
@@ -210,12 +252,7 @@ def main() -> None:
         def one_day(config: Path, first: int) -> tuple[float, float]:
             times, mark = [], len(CPU)
             for k in range(-1, args.repeat):
-                day = dates[first + k]
-                changed = day_variant(sample, day, 10_000 + first + k)
-                title = Text(zh=changed.title.zh + "（更正）", en=changed.title.en + " (corrected)")
-                with Store.open(work / "bench.sqlite") as store:
-                    text = changed.model_copy(update={"title": title}).to_json()
-                    store.save_briefing(day, text, hashlib.sha256(text.encode()).hexdigest())
+                edit_day(work, sample, dates[first + k], 10_000 + first + k)
                 seconds = run([*BRIEFING, "site", "--config", str(config)], work)
                 if k < 0:  # not timed: see the docstring
                     mark = len(CPU)
@@ -228,6 +265,11 @@ def main() -> None:
         run([*BRIEFING, "site", "--config", str(plain)], work)  # the site without search: a full build
         plain_day = one_day(plain, 4 + args.repeat)
         rows.append(("one day, no search", *plain_day, "Pagefind's share of the row above is the difference"))
+        warm_plain = warm_rebuilds(work, plain, dates[3 : 4 + args.repeat], sample, 20_000)
+        rows.append(("… in serve, no search", *warm_plain, f"one process; target ≤ 0.5 s {verdict(warm_plain[0], 0.5)}"))
+        run([*BRIEFING, "site", "--config", str(search)], work)  # back to the site with search
+        warm_search = warm_rebuilds(work, search, dates[3 : 4 + args.repeat], sample, 30_000)
+        rows.append(("… in serve, search", *warm_search, f"one process; target ≤ 0.5 s {verdict(warm_search[0], 0.5)}"))
         pages = sum(1 for _ in out.rglob("index.html"))
     print(f"{args.days} days × 2 editions (html, md, json; no PDF): {pages} pages; medians of {args.repeat};"
           f" {os.cpu_count()} CPUs, load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after")
