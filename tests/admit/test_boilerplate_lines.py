@@ -13,6 +13,7 @@ from briefing.admit import is_boilerplate_line, not_a_point
     "Reporting by Ana Silva; Editing by Tom Lee",
     "Photo: Container ships wait outside the port",
     "图为港口集装箱码头",
+    "Radio Harbour speaks with Mia Tan, a former port pilot, about the new channel rules.",
 ])
 def test_bylines_and_captions_are_boilerplate(line: str) -> None:
     assert is_boilerplate_line(line) and not_a_point(line)
@@ -22,6 +23,7 @@ def test_bylines_and_captions_are_boilerplate(line: str) -> None:
     "By the end of the year the port expects volumes to rise another 8%",
     "Photovoltaic exports rose 12% in January",
     "记者从国家统计局获悉，1月CPI同比上涨0.8%",
+    "The port director spoke with union leaders on Tuesday and agreed a 3% raise",
 ])
 def test_sentences_that_only_start_alike_are_kept(sentence: str) -> None:
     assert not is_boilerplate_line(sentence) and not not_a_point(sentence)

@@ -156,6 +156,14 @@ def test_news_that_only_sounds_like_a_ranking_or_gallery_stays(title: str) -> No
     assert not_news(title, "A short text.") is None
 
 
+def test_a_gallery_is_told_by_the_note_at_its_head() -> None:
+    verdict = not_news("Photos of lantern festivals across the river towns",
+                       "Crowds lit paper lanterns along the quays. This is a photo gallery curated by the picture desk.")
+    assert verdict is not None and verdict.rule == "gallery"
+    assert not_news("Photos of the wreck show a cracked hull",
+                    "Investigators said the photos of the wreck show a cracked hull.") is None
+
+
 def test_rules_match_any_case_and_show_the_words_as_written(tmp_path: Path) -> None:
     """Lowercase rules search lowercased text (no re.I); a rule naming capitals keeps re.I."""
     path = tmp_path / "admission.yaml"

@@ -95,3 +95,65 @@ def test_a_title_cut_from_the_first_sentence_is_that_sentence() -> None:
     assert article_title(make_article("央行降准", body)) == "央行降准"
     assert article_title(make_article("What comes next…", "Nobody knows, the minister said.",
                                       lang="en")) == "What comes next…"
+
+
+def test_unrelated_english_points_of_two_items_are_both_made() -> None:
+    # Letter pairs of any short English sentence mostly turn up in any longer one: compared
+    # that way, the second item's only point passed for a repeat of the first item's.
+    first = _story(make_article("Harbour board seeks wider powers", (
+        "The harbour board of Port Ellis will seek broader powers to regulate pilot licensing, "
+        "which its chair said on Monday was needed to protect crews from fast-changing shipping "
+        "risks, heavy congestion and unqualified operators."), lang="en"))
+    second = dataclasses.replace(_story(make_article("Court rules on grazing land", (
+        "A regional court held that occupying councils cannot confiscate common grazing land."),
+        lang="en", source="b")), id="s2")
+    seen: dict[str, list[set[str]]] = {}
+    assert key_points(first, lexicon(), 4, seen)
+    assert [p.en for p in key_points(second, lexicon(), 4, seen)] == [
+        "A regional court held that occupying councils cannot confiscate common grazing land"]
+
+
+def test_one_english_statement_paraphrased_by_two_outlets_is_one_point() -> None:
+    first = make_article("Ferry strike enters third day", (
+        "The ferry operator said night sailings to the islands would stay suspended until the "
+        "union answers its latest offer. About 40 lorries are queuing at the terminal."),
+        lang="en", source="a")
+    second = make_article("Ferry strike goes on", (
+        "Night sailings to the islands will remain suspended until the union answers the latest "
+        "offer, the ferry operator said. Day sailings resumed at 80% of the timetable."),
+        lang="en", source="b")
+    points = [p.en for p in key_points(_story(first, second), lexicon(), 5)]
+    assert sum("suspended" in p for p in points) == 1
+    assert any("40 lorries" in p for p in points) and any("80%" in p for p in points)
+
+
+def test_a_sentence_opening_on_a_pronoun_is_no_point() -> None:
+    text = ("The mayor of Dunmore opened the new tram line on Saturday after four years of work. "
+            "He said the line would carry 20,000 riders a day by the end of the year. "
+            "Fares will be capped at two euros for the first six months of service.")
+    points = [p.en for p in key_points(_story(make_article("Tram line opens", text, lang="en")), lexicon(), 5)]
+    assert points and not any(p.startswith("He ") for p in points)
+    assert any(p.startswith("Fares will be capped") for p in points)
+
+
+def test_a_story_that_happened_reads_no_point_from_its_announcements() -> None:
+    report = make_article("Port unions and owners sign wage deal", (
+        "Port unions and terminal owners signed a three-year wage deal on Tuesday, ending the "
+        "strike that had idled 40 ships."), lang="en", source="a")
+    preview = make_article("Port unions and owners to meet on Tuesday", (
+        "Negotiators for the unions and the owners will meet at the harbour office on Tuesday "
+        "for a last round of wage talks."), lang="en", source="b")
+    points = [p.en for p in key_points(_story(report, preview), lexicon(), 5)]
+    assert points == ["Port unions and terminal owners signed a three-year wage deal on Tuesday, "
+                      "ending the strike that had idled 40 ships"]
+    # a story that is itself an announcement keeps the announcement's points
+    alone = [p.en for p in key_points(_story(preview), lexicon(), 5)]
+    assert alone and alone[0].startswith("Negotiators for the unions")
+
+
+def test_a_question_is_no_point() -> None:
+    text = ("The harbour office published the new pilot rules on Monday after a year of "
+            "consultation. As traffic keeps growing, what challenges remain for the channel? "
+            "Pilots will need 200 supervised transits before they may work alone.")
+    points = [p.en for p in key_points(_story(make_article("Pilot rules out", text, lang="en")), lexicon(), 5)]
+    assert len(points) == 2 and not any("?" in p for p in points)

@@ -6,7 +6,9 @@ data/admission.yaml, one list for ingestion and key points); it scores for figur
 known names, decisions and an early position. The best few are taken, near-repeats across
 sources — and of points already given to earlier items of the day — dropped. A point is a
 whole sentence: one too long is left out, never cut. Datelines and attributions at its
-start are removed (they end at a comma, so the rest is still a sentence). Chinese
+start are removed (they end at a comma, so the rest is still a sentence). A sentence that
+opens on a pronoun ("He said the people were killed as they slept", "It said Iqbal also
+proposed …") leans on the one before it, which the point does not carry: it is left out. Chinese
 points come from Chinese articles and English points from English ones (no machine
 translation offline); the two lists are paired position by position into `Text`s so that
 each edition reads its own language first.
@@ -21,6 +23,8 @@ from functools import lru_cache
 from briefing.admit import not_a_point
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
+from briefing.analyse.stories.cluster import announces
+from briefing.analyse.stories.dictionary import english_terms
 from briefing.analyse.text import (
     char_ngrams,
     clean_body,
@@ -46,7 +50,7 @@ _DECISION = re.compile(
 # Opinion, rhetoric and asides are not facts (kept general: phrases, not sentences).
 _OPINION = re.compile(
     r"可以说|恐怕|好尴尬|我们认为|笔者|小编|不得不说|众所周知|毫无疑问|真正实现了|值得一提的是|"
-    r"^(?:其次|最后|此外|另外|同时)[，,]|[?？]$|\bI think\b|\bwe believe\b",
+    r"^(?:其次|最后|此外|另外|同时)[，,]|\bI think\b|\bwe believe\b",
     re.I,
 )
 _ATTRIBUTION = re.compile(r"^(?:据[^，,。]{1,20}(?:报道|消息|称|显示)|另据[^，,。]{1,20})[，,]\s*")
@@ -60,6 +64,8 @@ _DATELINE = re.compile(
     r"|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2},?\s+(?:--|—)\s+)"
 )
 _BULLET = re.compile(r"^[•·▪●◆■\-–—*]\s+")  # a list marker the source's summary kept
+# A sentence whose subject is a pronoun: who "he" or "it" is was said in the sentence before.
+_LEANS_BACK = re.compile(r"(?:He|She|It|They|His|Her|Its|Their)\b(?!['’]s\b)|(?:他|她|它)们?(?:说|表示|称|指出|认为|强调|还|也)")
 # A sentence the source cut short ("…over Tehran's…") is not whole, wherever it stands.
 _CUT_SHORT = re.compile(r"(?:…|\.\.\.)[”\"’)）]?$")
 
@@ -96,8 +102,9 @@ def balanced(text: str) -> bool:
 
 
 def _acceptable(text: str, zh: bool) -> bool:
-    if not_a_point(text) or not balanced(text) or _CUT_SHORT.search(text.rstrip()):
-        return False
+    end = text.rstrip()
+    if not_a_point(text) or not balanced(text) or _CUT_SHORT.search(end) or end.endswith(("?", "？")):
+        return False  # a question ("… what challenges remain?") states no fact
     if zh:
         return 12 <= len(text) <= ZH_LIMIT
     return 40 <= len(text) <= EN_LIMIT and len(text.split()) >= 7
@@ -141,6 +148,15 @@ def _repeats(a: set[str], b: set[str], same_figures: bool = False) -> bool:
     return jaccard(a, b) >= NEAR_REPEAT or shared >= 0.6 or (same_figures and shared >= 0.5)
 
 
+def _point_terms(point: str, zh: bool) -> set[str]:
+    """What `_repeats` compares: a Chinese point's character bigrams, an English one's
+    content-word stems. English letter pairs are common to any two sentences: most of a
+    short point's ("International law states an occupying power cannot confiscate land")
+    turn up in any longer one (Starmer seeking powers over internet access), which made
+    unrelated points repeats."""
+    return char_ngrams(point, 2) if zh else english_terms(point)
+
+
 def _same_figures(a: str, b: str) -> bool:
     fa, fb = set(numbers(a)), set(numbers(b))
     return fa <= fb or fb <= fa
@@ -157,9 +173,9 @@ def _pick(sentences: list[Sentence], lex: Lexicon, limit: int, zh: bool,
         if len(chosen) >= limit:
             break
         tidy = tidy_point(s.text, zh)
-        if len(tidy) < (12 if zh else 40) or not balanced(tidy):
+        if len(tidy) < (12 if zh else 40) or not balanced(tidy) or _LEANS_BACK.match(tidy):
             continue
-        grams = char_ngrams(tidy, 2)
+        grams = _point_terms(tidy, zh)
         if any(_repeats(grams, g, _same_figures(tidy, t)) or tidy in t or t in tidy for _, t, g in chosen):
             continue  # the same fact from another source
         if any(_repeats(grams, g) for g in earlier):
@@ -193,7 +209,11 @@ def language_points(story: Story, lex: Lexicon, limit: int, zh: bool,
     pool: list[Sentence] = []
     # A big story's first few reports in a language carry its facts; reading all of a
     # 500-report story would cost quadratic time for nothing.
-    chosen = [(n, t) for n, a in enumerate(story.articles) if (t := _in_language(a, zh))]
+    # A story led by a report of the event reads no point from the reports that announced it
+    # ("… will meet in Geneva Tuesday" on the day the talks were held).
+    happened = not announces(story.lead.title)
+    chosen = [(n, t) for n, a in enumerate(story.articles)
+              if not (happened and announces(a.title)) and (t := _in_language(a, zh))]
     for n, (title, sentences) in chosen[:MAX_ARTICLES]:
         title_grams = char_ngrams(title, 2)
         stem = cut_title_stem(title)

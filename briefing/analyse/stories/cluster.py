@@ -326,10 +326,15 @@ _COMMENTARY = re.compile(
 )
 
 
+def announces(title: str) -> bool:
+    """The title announces the event instead of reporting it (see `_PREVIEW`)."""
+    return _PREVIEW.search(title) is not None
+
+
 def _reports_it(a: Article) -> bool:
     """`a` can lead a story: not an announcement, a comment or a video clip's blurb."""
     path = urlsplit(a.url or "").path.lower().split("/")
-    return not (_PREVIEW.search(a.title) or _COMMENTARY.search(a.title)
+    return not (announces(a.title) or _COMMENTARY.search(a.title)
                 or any(part in ("video", "videos") for part in path))
 
 
@@ -338,7 +343,7 @@ def _pick_lead(ranked: list[Article]) -> Article:
     a later report as trusted, in the same script, reports it (`_reports_it`): then the
     earliest such report, so a day that saw the talks does not lead with "… to meet"."""
     first = ranked[0]
-    if not _PREVIEW.search(first.title):
+    if not announces(first.title):
         return first
     for a in ranked[1:]:
         if (a.source_weight == first.source_weight and is_chinese(a.lang) == is_chinese(first.lang)
