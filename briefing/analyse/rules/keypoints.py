@@ -64,8 +64,13 @@ _DATELINE = re.compile(
     r"|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2},?\s+(?:--|—)\s+)"
 )
 _BULLET = re.compile(r"^[•·▪●◆■\-–—*]\s+")  # a list marker the source's summary kept
-# A sentence whose subject is a pronoun: who "he" or "it" is was said in the sentence before.
-_LEANS_BACK = re.compile(r"(?:He|She|It|They|His|Her|Its|Their)\b(?!['’]s\b)|(?:他|她|它)们?(?:说|表示|称|指出|认为|强调|还|也)")
+# A sentence whose subject is a pronoun: who "he", "it" or "we" is, or what "that" is, was
+# said in the sentence before ("This week" and "That day" name a time: they stay).
+_LEANS_BACK = re.compile(
+    r"(?:He|She|It|They|His|Her|Its|Their|We|I)\b(?!['’]s\b)"
+    r"|(?:This|That|These|Those) (?:is|was|are|were|has|have|had|means|meant|will|would)\b"
+    r"|(?:他|她|它)们?(?:说|表示|称|指出|认为|强调|还|也)"
+)
 # A sentence the source cut short ("…over Tehran's…") is not whole, wherever it stands.
 _CUT_SHORT = re.compile(r"(?:…|\.\.\.)[”\"’)）]?$")
 
