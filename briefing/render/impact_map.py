@@ -132,15 +132,16 @@ class AssetRow:
     name: str
     drivers: list[Driver] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def stance(self) -> str:
-        """The most frequent stance among the drivers (the stronger one on a tie)."""
+        """The most frequent stance among the drivers (the stronger one on a tie); read once
+        the map is built (`day_map` adds every driver before anything asks)."""
         counts: dict[str, int] = {}
         for d in self.drivers:
             counts[d.stance] = counts.get(d.stance, 0) + 1
         return max(counts, key=lambda s: (counts[s], _STRENGTH.get(s, 0), s))
 
-    @property
+    @functools.cached_property
     def stance_word(self) -> str:
         return next(d.stance_word for d in self.drivers if d.stance == self.stance)
 
@@ -294,6 +295,8 @@ def render_class_svg(group: ClassGroup, edition: str) -> Markup:
 def _fit(text: str, width: float, size: float, *, bold: bool = False) -> str:
     """Shorten a label that would overrun its column. Widths are estimated (the SVG is drawn
     without the font at hand): a CJK character is one em, a Latin one about 0.55 em."""
+    if len(text) * size <= width:
+        return text  # fits even if every character is a full em wide
     latin = size * (0.56 if bold else 0.52)
     used = 0.0
     for i, ch in enumerate(text):
