@@ -216,3 +216,34 @@ def test_one_source_reports_what_came_next() -> None:
                   prior=(Text(en="Iran and US to meet"), dt.date(2026, 2, 4)))
     assert _context(story).text.en == ("A running story: the Feb 4 briefing ran “Iran and US to meet”; "
                                        "1 source (SRC) reports what came next")
+
+
+def test_a_story_set_among_other_countries_is_not_a_follow_up() -> None:
+    """Yesterday Iran's envoys saw the UN watchdog in Geneva before talks with the US; today
+    Russian and Ukrainian envoys meet in Geneva for US-brokered talks, and one report covers
+    both rounds. Geneva, the US, Iran (in that report), talks and a quarter of the letter
+    pairs are shared, a signature similarity of 0.74: the talks were taken for yesterday's
+    story, and dropped for want of new figures. Russia and Ukraine, which today's titles
+    name, are nowhere in yesterday's item: it is a story of its own."""
+    from briefing.analyse.stories.cluster import build_stories
+    from briefing.analyse.stories.history import apply_history
+    from briefing.model import Briefing, Item, Section, Source, Text
+
+    iran = Item(id="y1", title=Text(en="Iran sees the UN nuclear watchdog in Geneva before a second round of US talks"),
+                key_points=[Text(en="Iran staged naval drills near the Strait of Hormuz as a second round of Geneva "
+                                    "talks on its nuclear programme drew near")],
+                sources=[Source(name="wire", article_id="old1")])
+    yesterday = Briefing(date=dt.date(2026, 2, 4), title=Text(en="x"),
+                         sections=[Section(key="world", title=Text(en="World"), items=[iran])])
+    meet = make_article("Russian and Ukrainian envoys meet in Geneva for talks brokered by the US after nearly "
+                        "four years of war", "Delegations from Russia and Ukraine met in Geneva on Tuesday for "
+                        "talks brokered by the United States.", lang="en", source="a",
+                        published="2026-02-05T08:00:00+08:00")
+    both = make_article("Analysis: US envoys handle two sets of crisis talks in Geneva",
+                        "American envoys sat down with Russia and Ukraine in Geneva on Tuesday, one day after "
+                        "a round with Iran in the same city.", lang="en", source="b",
+                        published="2026-02-05T09:00:00+08:00")
+    lex = lexicon()
+    stories = build_stories([meet, both], lex, Config().analysis.clustering)
+    kept = apply_history(stories, recent_stories([yesterday], DATE, 3, lex), lex)
+    assert len(stories) == 1 and [(s.lead.title, s.follow_up) for s in kept] == [(meet.title, False)]

@@ -145,7 +145,7 @@ def _links(story: Story) -> frozenset[str]:
 
 
 def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, set[str]]],
-          prior: PublishedStory) -> bool:
+          prior: PublishedStory, geography: frozenset[str] = frozenset()) -> bool:
     if not links.isdisjoint(prior.article_ids) or not links.isdisjoint(prior.urls):
         return True
     other = prior.signature
@@ -156,6 +156,8 @@ def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, se
         return False  # other parties, places or figures: another event, however alike
     if best_title >= SAME_TITLE:
         return True
+    if _elsewhere(sig, other, geography):
+        return False  # set among other countries: however much else the two share
     actors = len(sig.actors & other.actors)
     named = actors + len(sig.places & other.places)
     # Two names and a title alike make one story, unless the names are only places and
@@ -169,6 +171,16 @@ def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, se
     if named == 0 and not sig.figures & other.figures:
         return False
     return similarity(sig, other, {}) >= SAME_EVENT
+
+
+def _elsewhere(sig: Signature, prior: Signature, geography: frozenset[str]) -> bool:
+    """Two places or more (`geography`: the lexicon's places, not its topics) that the
+    story's titles name and the published item never does:
+    the story is set among other countries. Russian and Ukrainian officials meeting in
+    Geneva for US-brokered talks share Geneva, the US, talks and a quarter of their title's
+    letter pairs with Iran's Geneva talks of the day before (a signature similarity of 0.8,
+    an analysis of both talks being one of the story's reports), but not the story."""
+    return len((sig.headline & sig.places & geography) - prior.places) >= 2
 
 
 def _new_facts(story: Story, priors: list[PublishedStory], lex: Lexicon) -> bool:
@@ -197,6 +209,7 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
     if not published:
         return stories
     index = HistoryIndex.build(published)
+    geography = frozenset(k for k, e in lex.entities.items() if e.kind == "place")
     out = []
     for story in stories:
         sig = story.signature if story.signature is not None else story_signature(story, lex)
@@ -208,7 +221,7 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
         # published is in date order: new facts are what came since every item that told
         # the story, and the follow-up names the latest one it continues
         matches = [published[n] for n in index.candidates(links, sig, grams, shortest)
-                   if _same(links, sig, title_grams, published[n])]
+                   if _same(links, sig, title_grams, published[n], geography)]
         if not matches:
             out.append(story)
         elif _new_facts(story, matches, lex):
