@@ -247,3 +247,49 @@ def test_a_story_set_among_other_countries_is_not_a_follow_up() -> None:
     stories = build_stories([meet, both], lex, Config().analysis.clustering)
     kept = apply_history(stories, recent_stories([yesterday], DATE, 3, lex), lex)
     assert len(stories) == 1 and [(s.lead.title, s.follow_up) for s in kept] == [(meet.title, False)]
+
+
+def test_follow_ups_of_one_published_item_are_one_story() -> None:
+    """Yesterday's item told Iran's talks with the US in Geneva. Today one report tells
+    Iran shutting Hormuz for drills during the talks, another Vance on the red lines after
+    them: clustering keeps them apart (similar, under the bar for one event), but both
+    continue yesterday's item, so they are one follow-up, the second report's lead right
+    after the first's. Peru's vote continues another item and stays apart."""
+    from briefing.analyse.stories.cluster import build_stories
+    from briefing.analyse.stories.history import apply_history
+    from briefing.model import Briefing, Item, Section, Source, Text
+
+    def told(title: str, point: str, n: int) -> Item:
+        return Item(id=f"y{n}", title=Text(en=title), key_points=[Text(en=point)],
+                    sources=[Source(name="wire", article_id=f"old{n}")])
+
+    yesterday = Briefing(date=dt.date(2026, 2, 4), title=Text(en="x"), sections=[Section(
+        key="world", title=Text(en="World"), items=[
+            told("Iran holds indirect talks with the US in Geneva",
+                 "Iran and the United States held a second round of indirect talks in Geneva on "
+                 "Monday as President Trump warned of strikes", 1),
+            told("Peru's Congress debates a motion to remove the interim president",
+                 "Lawmakers in Lima debated a motion to remove the interim president over graft claims", 2),
+        ])])
+
+    def report(title: str, text: str, source: str, hour: int):  # type: ignore[no-untyped-def]
+        return make_article(title, text, lang="en", source=source, published=f"2026-02-05T{hour:02d}:00:00+08:00")
+
+    arts = [
+        report("Iran shuts the Strait of Hormuz for drills as its envoys hold talks with the US in Geneva",
+               "Iran closed the Strait of Hormuz for naval drills on Tuesday, holding up 140 tankers, while "
+               "its negotiators held indirect talks with the United States in Geneva.", "a", 8),
+        report("Iran has not accepted all of Trump's red lines, Vance says after Geneva talks",
+               "Iran has not accepted all the red lines President Trump set, Vice President JD Vance said "
+               "on Tuesday after the talks in Geneva.", "b", 14),
+        report("Peru's Congress removes interim president Jerí over graft claims",
+               "Peru's Congress voted 105 to 24 on Tuesday to remove the interim president, the seventh "
+               "head of state in ten years.", "c", 10),
+    ]
+    lex = lexicon()
+    stories = build_stories(arts, lex, Config().analysis.clustering)
+    assert len(stories) == 3
+    kept = apply_history(stories, recent_stories([yesterday], DATE, 3, lex), lex)
+    assert sorted([a.title for a in s.articles] for s in kept) == [
+        [arts[0].title, arts[1].title], [arts[2].title]]
+    assert all(s.follow_up for s in kept)

@@ -366,20 +366,19 @@ def build_stories(
     signatures = article_signatures(ordered, lex)
     groups = merge_duplicates(ordered, settings.near_duplicate, lex)
     events = cluster_events(ordered, groups, lex, settings, signatures)
-    stories = []
-    for members in events:
-        story_articles = sorted((ordered[i] for i in members), key=_lead_key)
-        lead = _pick_lead(story_articles)
-        rest = sorted((a for a in story_articles if a is not lead), key=lambda a: (a.published, a.id))
-        entities: set[str] = set()
-        for a in story_articles:
-            entities.update(lex.entity_matcher.keys(a.title_norm))
-        stories.append(Story(
-            id=story_id(story_articles),
-            articles=(lead, *rest),
-            section="",
-            score=0.0,
-            entities=frozenset(entities),
-            signature=merge(signatures[i] for i in members[:4]),
-        ))
+    stories = [make_story([ordered[i] for i in members], lex, merge(signatures[i] for i in members[:4]))
+               for members in events]
     return sorted(stories, key=lambda s: s.id)
+
+
+def make_story(articles: Sequence[Article], lex: Lexicon, signature: Signature) -> Story:
+    """A story of `articles` (one event): its lead first (`_pick_lead`), then the others in
+    time order, with the names its titles give."""
+    ranked = sorted(articles, key=_lead_key)
+    lead = _pick_lead(ranked)
+    rest = sorted((a for a in ranked if a is not lead), key=lambda a: (a.published, a.id))
+    entities: set[str] = set()
+    for a in ranked:
+        entities.update(lex.entity_matcher.keys(a.title_norm))
+    return Story(id=story_id(ranked), articles=(lead, *rest), section="", score=0.0,
+                 entities=frozenset(entities), signature=signature)

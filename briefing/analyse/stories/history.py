@@ -21,13 +21,19 @@ from dataclasses import dataclass, field, replace
 
 from briefing.analyse.base import Story
 from briefing.analyse.lexicon import Lexicon
-from briefing.analyse.stories.cluster import article_signature, canonical_url, story_signature
+from briefing.analyse.stories.cluster import (
+    article_signature,
+    canonical_url,
+    make_story,
+    story_signature,
+)
 from briefing.analyse.stories.signature import (
     LEAD_CHARS,
     REACTION,
     Signature,
     contradicts,
     describe,
+    merge,
     similarity,
 )
 from briefing.analyse.text import char_ngrams, has_cjk, jaccard, numbers
@@ -38,6 +44,7 @@ SAME_EVENT = 0.6  # signature similarity that says so, with two shared names
 CANDIDATE_GRAMS = 3  # title bigrams a prior must share with a story to be compared
 MAX_FRESH = 12  # a story's new reports read for new facts (its first few carry them)
 MAX_TITLES = 4  # of those, the titles read for new names and actions
+SAME_THREAD = 0.4  # similarity at which two follow-ups of one published item tell one event
 KEY_CAP = 40  # an index key naming more items than this (a country, a round figure) says nothing
 
 
@@ -211,6 +218,7 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
     index = HistoryIndex.build(published)
     geography = frozenset(k for k, e in lex.entities.items() if e.kind == "place")
     out = []
+    threads: dict[str, _Thread] = {}
     for story in stories:
         sig = story.signature if story.signature is not None else story_signature(story, lex)
         title_grams = [(0 if has_cjk(a.title_norm) else 1, char_ngrams(a.title_norm, 2))
@@ -220,12 +228,61 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
         shortest = min((len(g) for _, g in title_grams), default=0)
         # published is in date order: new facts are what came since every item that told
         # the story, and the follow-up names the latest one it continues
-        matches = [published[n] for n in index.candidates(links, sig, grams, shortest)
-                   if _same(links, sig, title_grams, published[n], geography)]
+        found = [n for n in index.candidates(links, sig, grams, shortest)
+                 if _same(links, sig, title_grams, published[n], geography)]
+        matches = [published[n] for n in found]
         if not matches:
             out.append(story)
         elif _new_facts(story, matches, lex):
             last = matches[-1]
             earlier = (last.title, last.date) if last.date is not None and last.title else None
-            out.append(replace(story, follow_up=True, prior=earlier))
+            out.append(replace(story, follow_up=True, prior=earlier, signature=sig))
+            threads[out[-1].id] = _Thread(frozenset(found), found[-1])
+    return _one_item_per_thread(out, threads, lex)
+
+
+@dataclass(frozen=True)
+class _Thread:
+    """The published items a follow-up continues (their positions in `published`, which is
+    in date order) and the latest of them."""
+
+    items: frozenset[int]
+    latest: int
+
+
+def _one_item_per_thread(stories: list[Story], threads: dict[str, _Thread], lex: Lexicon) -> list[Story]:
+    """Follow-ups of the same published item that tell one event, as one story.
+
+    Clustering keeps apart two reports of a running story when each tells its own turn
+    ("Iran closed the Strait of Hormuz as it held talks with the US", "Iran has not agreed
+    to all of Trump's red lines, Vance says after the talks"): similar, but under the bar
+    for one event. That both continue yesterday's item is the evidence the day lacked, so a
+    reader meets the story once, with both turns in it."""
+    out: list[Story] = []
+    for story in stories:
+        thread = threads.get(story.id)
+        into = None if thread is None else next(
+            (i for i, kept in enumerate(out) if kept.id in threads and _one_thread(kept, story, threads)), None)
+        if into is None or thread is None:
+            out.append(story)
+            continue
+        kept = out[into]
+        both = threads[kept.id]
+        later = kept if both.latest >= thread.latest else story
+        joined = make_story([*kept.articles, *story.articles], lex,
+                            merge([kept.signature or story_signature(kept, lex),
+                                   story.signature or story_signature(story, lex)]))
+        # each turn's own lead comes right after the story's, so the key points (read from
+        # a story's first reports) tell both turns
+        leads = [a for a in (kept.lead, story.lead) if a.id != joined.lead.id]
+        rest = [a for a in joined.articles[1:] if a.id not in {b.id for b in leads}]
+        out[into] = replace(joined, articles=(joined.lead, *leads, *rest), follow_up=True, prior=later.prior)
+        threads[joined.id] = _Thread(both.items | thread.items, max(both.latest, thread.latest))
     return out
+
+
+def _one_thread(a: Story, b: Story, threads: dict[str, _Thread]) -> bool:
+    if not threads[a.id].items & threads[b.id].items:
+        return False
+    sig_a, sig_b = a.signature, b.signature
+    return sig_a is not None and sig_b is not None and similarity(sig_a, sig_b, {}) >= SAME_THREAD
