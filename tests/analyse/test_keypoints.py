@@ -159,3 +159,11 @@ def test_a_question_is_no_point() -> None:
             "Pilots will need 200 supervised transits before they may work alone.")
     points = [p.en for p in key_points(_story(make_article("Pilot rules out", text, lang="en")), lexicon(), 5)]
     assert len(points) == 2 and not any("?" in p for p in points)
+
+
+def test_an_all_capitals_dateline_with_a_colon_goes() -> None:
+    text = ("PORT ELLIS / HARBOURTON: The two harbour boards agreed on Monday to share pilot rosters "
+            "for the 12 busiest weeks of the year.")
+    points = [p.en for p in key_points(_story(make_article("Boards share pilots", text, lang="en")), lexicon(), 5)]
+    assert points == ["The two harbour boards agreed on Monday to share pilot rosters for the 12 busiest "
+                      "weeks of the year"]

@@ -55,13 +55,14 @@ _OPINION = re.compile(
 )
 _ATTRIBUTION = re.compile(r"^(?:据[^，,。]{1,20}(?:报道|消息|称|显示)|另据[^，,。]{1,20})[，,]\s*")
 # Datelines: 财联社2月5日讯， / 新华社北京2月4日电 / （中央社记者综合外电报导） / BEIJING, Feb 4 (Reuters) - /
-# [Capital FM] Nairobi -- / WASHINGTON —
+# [Capital FM] Nairobi -- / WASHINGTON — / JERUSALEM / ISLAMABAD:
 _DATELINE = re.compile(
     r"^(?:[^，,。\s]{0,12}\d{1,2}月\d{1,2}日(?:电|讯|消息)[，,]?"
     r"|[（(][^）)]{2,20}(?:报导|报道|电)[）)]"
     r"|[A-Z][A-Z/ .]+,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+)?\([A-Za-z ]+\)\s*[-–—]\s*"
     r"|\[[^\]\n]{2,40}\]\s*(?:[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2}\s+(?:--|[–—])\s+)?"
-    r"|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2},?\s+(?:--|—)\s+)"
+    r"|[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2},?\s+(?:--|—)\s+"
+    r"|[A-Z]{3,}(?:[ -][A-Z]{2,})*(?:\s*/\s*[A-Z]{3,}(?:[ -][A-Z]{2,})*)*:\s+)"
 )
 _BULLET = re.compile(r"^[•·▪●◆■\-–—*]\s+")  # a list marker the source's summary kept
 # A sentence whose subject is a pronoun: who "he", "it" or "we" is, or what "that" is, was
