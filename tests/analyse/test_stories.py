@@ -15,6 +15,21 @@ from briefing.config import Config
 from tests.analyse.helpers import make_article
 
 DATE = dt.date(2026, 2, 5)
+
+
+def _report(title: str, text: str, source: str, hour: int):  # type: ignore[no-untyped-def]
+    """An English report of DATE, at `hour` Beijing time."""
+    return make_article(title, text, lang="en", source=source, published=f"2026-02-05T{hour:02d}:00:00+08:00")
+
+
+def _after(yesterday, articles):  # type: ignore[no-untyped-def]
+    """(today's stories, those history keeps) with `yesterday` published."""
+    from briefing.analyse.stories.cluster import build_stories
+    from briefing.analyse.stories.history import apply_history
+
+    lex = lexicon()
+    stories = build_stories(articles, lex, Config().analysis.clustering)
+    return stories, apply_history(stories, recent_stories([yesterday], DATE, 3, lex), lex)
 CLOCK = dt.datetime(2026, 2, 5, 9, tzinfo=dt.UTC)
 
 
@@ -180,8 +195,6 @@ def test_places_in_common_do_not_join_two_different_kinds_of_act() -> None:
     the same countries, and their English titles share a third of their letter pairs (a
     quarter is what unrelated titles share): the prices are news of their own, not a
     follow-up. A report telling no act of its own still joins by places and title."""
-    from briefing.analyse.stories.cluster import build_stories
-    from briefing.analyse.stories.history import apply_history
     from briefing.model import Briefing, Item, Section, Source, Text
 
     def told(title: str, n: int) -> Item:
@@ -192,17 +205,13 @@ def test_places_in_common_do_not_join_two_different_kinds_of_act() -> None:
             told("Hopes are slim for the latest US-brokered talks between Russia and Ukraine", 1),
             told("Arab states condemn Israel's West Bank move as the start of annexation", 2),
         ])])
-    prices = make_article("Prices of cucumbers soar in Russia amid the Ukraine war, and shoppers are angry",
-                          "Cucumber prices in Russia have surged as inflation bites during the war in "
-                          "Ukraine, angering shoppers.", lang="en", source="a",
-                          published="2026-02-05T08:00:00+08:00")
-    registry = make_article("Israel registers West Bank land as state property; Palestinians see annexation",
-                            "Israel is registering land in the occupied West Bank as state property; "
-                            "Palestinians call it annexation.", lang="en", source="b",
-                            published="2026-02-05T09:00:00+08:00")
-    lex = lexicon()
-    published = recent_stories([yesterday], DATE, 3, lex)
-    kept = apply_history(build_stories([prices, registry], lex, Config().analysis.clustering), published, lex)
+    prices = _report("Prices of cucumbers soar in Russia amid the Ukraine war, and shoppers are angry",
+                     "Cucumber prices in Russia have surged as inflation bites during the war in "
+                     "Ukraine, angering shoppers.", "a", 8)
+    registry = _report("Israel registers West Bank land as state property; Palestinians see annexation",
+                       "Israel is registering land in the occupied West Bank as state property; "
+                       "Palestinians call it annexation.", "b", 9)
+    _, kept = _after(yesterday, [prices, registry])
     assert [(s.lead.title, s.follow_up) for s in kept] == [(prices.title, False)]
 
 
@@ -225,8 +234,6 @@ def test_a_story_set_among_other_countries_is_not_a_follow_up() -> None:
     pairs are shared, a signature similarity of 0.74: the talks were taken for yesterday's
     story, and dropped for want of new figures. Russia and Ukraine, which today's titles
     name, are nowhere in yesterday's item: it is a story of its own."""
-    from briefing.analyse.stories.cluster import build_stories
-    from briefing.analyse.stories.history import apply_history
     from briefing.model import Briefing, Item, Section, Source, Text
 
     iran = Item(id="y1", title=Text(en="Iran sees the UN nuclear watchdog in Geneva before a second round of US talks"),
@@ -235,17 +242,13 @@ def test_a_story_set_among_other_countries_is_not_a_follow_up() -> None:
                 sources=[Source(name="wire", article_id="old1")])
     yesterday = Briefing(date=dt.date(2026, 2, 4), title=Text(en="x"),
                          sections=[Section(key="world", title=Text(en="World"), items=[iran])])
-    meet = make_article("Russian and Ukrainian envoys meet in Geneva for talks brokered by the US after nearly "
-                        "four years of war", "Delegations from Russia and Ukraine met in Geneva on Tuesday for "
-                        "talks brokered by the United States.", lang="en", source="a",
-                        published="2026-02-05T08:00:00+08:00")
-    both = make_article("Analysis: US envoys handle two sets of crisis talks in Geneva",
-                        "American envoys sat down with Russia and Ukraine in Geneva on Tuesday, one day after "
-                        "a round with Iran in the same city.", lang="en", source="b",
-                        published="2026-02-05T09:00:00+08:00")
-    lex = lexicon()
-    stories = build_stories([meet, both], lex, Config().analysis.clustering)
-    kept = apply_history(stories, recent_stories([yesterday], DATE, 3, lex), lex)
+    meet = _report("Russian and Ukrainian envoys meet in Geneva for talks brokered by the US after nearly "
+                   "four years of war", "Delegations from Russia and Ukraine met in Geneva on Tuesday for "
+                   "talks brokered by the United States.", "a", 8)
+    both = _report("Analysis: US envoys handle two sets of crisis talks in Geneva",
+                   "American envoys sat down with Russia and Ukraine in Geneva on Tuesday, one day after "
+                   "a round with Iran in the same city.", "b", 9)
+    stories, kept = _after(yesterday, [meet, both])
     assert len(stories) == 1 and [(s.lead.title, s.follow_up) for s in kept] == [(meet.title, False)]
 
 
@@ -255,8 +258,6 @@ def test_follow_ups_of_one_published_item_are_one_story() -> None:
     them: clustering keeps them apart (similar, under the bar for one event), but both
     continue yesterday's item, so they are one follow-up, the second report's lead right
     after the first's. Peru's vote continues another item and stays apart."""
-    from briefing.analyse.stories.cluster import build_stories
-    from briefing.analyse.stories.history import apply_history
     from briefing.model import Briefing, Item, Section, Source, Text
 
     def told(title: str, point: str, n: int) -> Item:
@@ -272,24 +273,19 @@ def test_follow_ups_of_one_published_item_are_one_story() -> None:
                  "Lawmakers in Lima debated a motion to remove the interim president over graft claims", 2),
         ])])
 
-    def report(title: str, text: str, source: str, hour: int):  # type: ignore[no-untyped-def]
-        return make_article(title, text, lang="en", source=source, published=f"2026-02-05T{hour:02d}:00:00+08:00")
-
     arts = [
-        report("Iran shuts the Strait of Hormuz for drills as its envoys hold talks with the US in Geneva",
+        _report("Iran shuts the Strait of Hormuz for drills as its envoys hold talks with the US in Geneva",
                "Iran closed the Strait of Hormuz for naval drills on Tuesday, holding up 140 tankers, while "
                "its negotiators held indirect talks with the United States in Geneva.", "a", 8),
-        report("Iran has not accepted all of Trump's red lines, Vance says after Geneva talks",
+        _report("Iran has not accepted all of Trump's red lines, Vance says after Geneva talks",
                "Iran has not accepted all the red lines President Trump set, Vice President JD Vance said "
                "on Tuesday after the talks in Geneva.", "b", 14),
-        report("Peru's Congress removes interim president Jerí over graft claims",
+        _report("Peru's Congress removes interim president Jerí over graft claims",
                "Peru's Congress voted 105 to 24 on Tuesday to remove the interim president, the seventh "
                "head of state in ten years.", "c", 10),
     ]
-    lex = lexicon()
-    stories = build_stories(arts, lex, Config().analysis.clustering)
+    stories, kept = _after(yesterday, arts)
     assert len(stories) == 3
-    kept = apply_history(stories, recent_stories([yesterday], DATE, 3, lex), lex)
     assert sorted([a.title for a in s.articles] for s in kept) == [
         [arts[0].title, arts[1].title], [arts[2].title]]
     assert all(s.follow_up for s in kept)
