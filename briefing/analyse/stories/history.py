@@ -182,11 +182,11 @@ def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, se
 
 def _elsewhere(sig: Signature, prior: Signature, geography: frozenset[str]) -> bool:
     """Two places or more (`geography`: the lexicon's places, not its topics) that the
-    story's titles name and the published item never does:
-    the story is set among other countries. Russian and Ukrainian officials meeting in
-    Geneva for US-brokered talks share Geneva, the US, talks and a quarter of their title's
-    letter pairs with Iran's Geneva talks of the day before (a signature similarity of 0.8,
-    an analysis of both talks being one of the story's reports), but not the story."""
+    story's titles name and the published item never does: the story is set among other
+    countries. Russian and Ukrainian officials meeting in Geneva for US-brokered talks
+    share Geneva, the US, talks and a quarter of their title's letter pairs with Iran's
+    Geneva talks of the day before (a signature similarity of 0.8, an analysis of both
+    talks being one of the story's reports), but not the story."""
     return len((sig.headline & sig.places & geography) - prior.places) >= 2
 
 
