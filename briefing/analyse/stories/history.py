@@ -152,7 +152,7 @@ def _links(story: Story) -> frozenset[str]:
 
 
 def _same(links: frozenset[str], sig: Signature, title_grams: list[tuple[int, set[str]]],
-          prior: PublishedStory, geography: frozenset[str] = frozenset()) -> bool:
+          prior: PublishedStory, geography: frozenset[str]) -> bool:
     if not links.isdisjoint(prior.article_ids) or not links.isdisjoint(prior.urls):
         return True
     other = prior.signature
@@ -236,18 +236,23 @@ def apply_history(stories: list[Story], published: list[PublishedStory], lex: Le
         elif _new_facts(story, matches, lex):
             last = matches[-1]
             earlier = (last.title, last.date) if last.date is not None and last.title else None
-            out.append(replace(story, follow_up=True, prior=earlier, signature=sig))
-            threads[out[-1].id] = _Thread(frozenset(found), found[-1])
+            out.append(replace(story, follow_up=True, prior=earlier))
+            threads[story.id] = _Thread(frozenset(found), found[-1], sig)
     return _one_item_per_thread(out, threads, lex)
 
 
 @dataclass(frozen=True)
 class _Thread:
-    """The published items a follow-up continues (their positions in `published`, which is
-    in date order) and the latest of them."""
+    """What a follow-up continues: the published items (their positions in `published`,
+    which is in date order), the latest of them, and the follow-up's signature."""
 
     items: frozenset[int]
     latest: int
+    signature: Signature
+
+    def joins(self, other: _Thread) -> bool:
+        """Continues an item `other` does, and tells the same event closely enough."""
+        return bool(self.items & other.items) and similarity(self.signature, other.signature, {}) >= SAME_THREAD
 
 
 def _one_item_per_thread(stories: list[Story], threads: dict[str, _Thread], lex: Lexicon) -> list[Story]:
@@ -262,27 +267,20 @@ def _one_item_per_thread(stories: list[Story], threads: dict[str, _Thread], lex:
     for story in stories:
         thread = threads.get(story.id)
         into = None if thread is None else next(
-            (i for i, kept in enumerate(out) if kept.id in threads and _one_thread(kept, story, threads)), None)
-        if into is None or thread is None:
+            (i for i, kept in enumerate(out) if kept.id in threads and threads[kept.id].joins(thread)), None)
+        if thread is None or into is None:  # not a follow-up, or the first of its thread
             out.append(story)
             continue
         kept = out[into]
         both = threads[kept.id]
         later = kept if both.latest >= thread.latest else story
-        joined = make_story([*kept.articles, *story.articles], lex,
-                            merge([kept.signature or story_signature(kept, lex),
-                                   story.signature or story_signature(story, lex)]))
+        signature = merge([both.signature, thread.signature])
+        joined = make_story([*kept.articles, *story.articles], lex, signature)
         # each turn's own lead comes right after the story's, so the key points (read from
         # a story's first reports) tell both turns
         leads = [a for a in (kept.lead, story.lead) if a.id != joined.lead.id]
-        rest = [a for a in joined.articles[1:] if a.id not in {b.id for b in leads}]
+        lead_ids = {a.id for a in leads}
+        rest = [a for a in joined.articles[1:] if a.id not in lead_ids]
         out[into] = replace(joined, articles=(joined.lead, *leads, *rest), follow_up=True, prior=later.prior)
-        threads[joined.id] = _Thread(both.items | thread.items, max(both.latest, thread.latest))
+        threads[joined.id] = _Thread(both.items | thread.items, max(both.latest, thread.latest), signature)
     return out
-
-
-def _one_thread(a: Story, b: Story, threads: dict[str, _Thread]) -> bool:
-    if not threads[a.id].items & threads[b.id].items:
-        return False
-    sig_a, sig_b = a.signature, b.signature
-    return sig_a is not None and sig_b is not None and similarity(sig_a, sig_b, {}) >= SAME_THREAD
